@@ -1,0 +1,15 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './drizzle-entry.ts',
+  out: './drizzle',
+  // Partitions are created by app.ensure_partitions(); drizzle-kit must not see them.
+  tablesFilter: ['!*_p[0-9][0-9][0-9][0-9][0-9][0-9]'],
+  schemaFilter: ['public'],
+  // Roles are created by the first custom migration; drizzle-kit must not manage them.
+  entities: { roles: false },
+  dbCredentials: { url: process.env.DATABASE_URL ?? 'postgres://localhost:5432/postgres' },
+  strict: false,
+  verbose: false,
+});
