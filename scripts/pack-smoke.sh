@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Packs the package, installs the tarball into a fresh project, imports every subpath in ESM,
+# runs a migration on an embedded database from the installed package, type-checks a small
+# consumer against the published types, and runs publint on the package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+npm pack --silent --pack-destination "$work" >/dev/null
+tarball=$(ls "$work"/ai-platform-db-*.tgz)
+mkdir "$work/consumer"
+cd "$work/consumer"
+cat > package.json <<'JSON'
+{ "name": "consumer", "private": true, "type": "module" }
+JSON
+npm install --silent --no-audit --no-fund "$tarball" drizzle-orm@0.45.4 >/dev/null 2>&1
+cat > smoke.mjs <<'JS'
+import { createEmbeddedDb, migrate, withActor, emitRlsSql } from 'ai-platform-db';
+import * as schema from 'ai-platform-db/schema';
+import * as rls from 'ai-platform-db/rls';
+import * as queries from 'ai-platform-db/queries';
+import * as zod from 'ai-platform-db/zod';
+if (!schema.documents || !rls.TABLE_ACCESS || !queries.NotFoundError || !zod.insertChunkSchema) throw new Error('missing exports');
+if (!emitRlsSql().includes('FORCE ROW LEVEL SECURITY')) throw new Error('emitRlsSql');
+const db = await createEmbeddedDb();
+await migrate(db);
+const [t] = await db.insert(schema.tenants).values({ name: 'T', slug: 't' }).returning();
+const [u] = await db.insert(schema.users).values({ email: 'u@example.test' }).returning();
+await db.insert(schema.tenantMemberships).values({ tenantId: t.id, userId: u.id, role: 'owner' });
+const seen = await withActor(db, { userId: u.id, tenantId: t.id }, (tx) => tx.select().from(schema.tenants));
+if (seen.length !== 1) throw new Error('RLS');
+await db.close();
+console.log('consumer: imports, migrate and withActor work from the packed tarball');
+JS
+node smoke.mjs
+cat > consumer.ts <<'TS'
+import { createDb, withActor, type Db, type DbOrTx } from 'ai-platform-db';
+import { documents, type Document, type NewDocument } from 'ai-platform-db/schema';
+import { emitRlsSql, type RoleNames } from 'ai-platform-db/rls';
+import { ConflictError } from 'ai-platform-db/queries';
+import { insertDocumentSchema } from 'ai-platform-db/zod';
+
+export async function titles(db: DbOrTx): Promise<string[]> {
+  const rows: Document[] = await db.select().from(documents);
+  return rows.map((d) => d.title);
+}
+export async function main(url: string): Promise<void> {
+  const db: Db = await createDb(url);
+  const input: NewDocument = insertDocumentSchema.parse({ tenantId: 'x', projectId: 'y', kind: 'prd', title: 't' }) as NewDocument;
+  await withActor(db, { userId: '00000000-0000-4000-8000-000000000000' }, (tx) => tx.insert(documents).values(input));
+  const roles: RoleNames = { app: 'a', service: 's', anon: 'n' };
+  emitRlsSql({ roles });
+  if (new ConflictError('x').code !== 'CONFLICT') throw new Error();
+}
+TS
+cat > tsconfig.json <<'JSON'
+{ "compilerOptions": { "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022", "strict": true, "noEmit": true, "skipLibCheck": true, "types": [] }, "files": ["consumer.ts"] }
+JSON
+"$repo/node_modules/.bin/tsc" -p tsconfig.json
+echo "consumer: the published types check"
+cd "$repo"
+npx --no-install publint --strict >/dev/null 2>&1 && echo "publint: clean" || { npx --no-install publint --strict; exit 1; }
