@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * The `ai-platform-db` command: migrations, the RLS SQL, maintenance, the demo.
+ * Errors print one line and exit non-zero.
+ */
+import { Command, Option } from 'commander';
+import { sql } from 'drizzle-orm';
+import { createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
+import { ALL_SECTIONS, emitRlsSql, type RlsSection } from '../rls/emit.js';
+
+const program = new Command('ai-platform-db')
+  .description('Database layer of a multi-tenant AI platform: migrations, row-level security, maintenance')
+  .showHelpAfterError();
+
+const urlOption = () =>
+  new Option('--database-url <url>', 'PostgreSQL server URL (default: $DATABASE_URL)').env('DATABASE_URL');
+
+async function open(opts: { databaseUrl?: string; embedded?: string }): Promise<Db> {
+  if (opts.embedded) return createEmbeddedDb({ dataDir: opts.embedded });
+  if (!opts.databaseUrl) throw new Error('no database: pass --database-url or set DATABASE_URL (or --embedded <dir>)');
+  return createDb(opts.databaseUrl, { max: 1 });
+}
+
+program
+  .command('migrate')
+  .description('apply the committed migrations (run as a role that bypasses RLS)')
+  .addOption(urlOption())
+  .option('--embedded <dir>', 'migrate an embedded PGlite database in this directory instead')
+  .action(async (opts: { databaseUrl?: string; embedded?: string }) => {
+    const db = await open(opts);
+    try {
+      await migrate(db);
+      console.log('migrations applied');
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('rls:sql')
+  .description('print the row-level security SQL: roles, helpers, ENABLE/FORCE, policies, grants')
+  .option('--app-role <name>', 'application role (subject to RLS)', 'authenticated')
+  .option('--service-role <name>', 'service role (BYPASSRLS)', 'service_role')
+  .option('--anon-role <name>', 'anonymous role', 'anon')
+  .option('--sections <list>', `comma-separated subset of ${ALL_SECTIONS.join(',')}`)
+  .action((opts: { appRole: string; serviceRole: string; anonRole: string; sections?: string }) => {
+    const sections = opts.sections?.split(',').map((x) => x.trim()) as RlsSection[] | undefined;
+    for (const sct of sections ?? []) {
+      if (!ALL_SECTIONS.includes(sct)) throw new Error(`unknown section "${sct}" (one of ${ALL_SECTIONS.join(', ')})`);
+    }
+    process.stdout.write(
+      emitRlsSql({
+        roles: { app: opts.appRole, service: opts.serviceRole, anon: opts.anonRole },
+        ...(sections ? { sections } : {}),
+      }),
+    );
+  });
+
+program
+  .command('push-extras')
+  .description(
+    'the SQL drizzle-kit push does not apply: --phase pre (extensions, roles, RLS helpers) before push, --phase post (partitioned tables, functions, triggers, FORCE RLS, grants) after',
+  )
+  .addOption(urlOption())
+  .addOption(new Option('--phase <phase>', 'pre or post').choices(['pre', 'post']).makeOptionMandatory())
+  .action(async (opts: { databaseUrl?: string; phase: 'pre' | 'post' }) => {
+    const { preSchemaStatements, postSchemaStatements } = await import('../sql/migrations.js');
+    const statements =
+      opts.phase === 'pre' ? preSchemaStatements() : postSchemaStatements().flatMap((m) => m.statements);
+    const db = await open(opts);
+    try {
+      await db.transaction(async (tx) => {
+        for (const stmt of statements) await tx.execute(sql.raw(stmt));
+      });
+      console.log(`push-extras ${opts.phase}: ${statements.length} statements applied`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('partitions')
+  .description('create the monthly partitions from this month to N months ahead (idempotent)')
+  .addOption(urlOption())
+  .option('--months <n>', 'months ahead', '3')
+  .action(async (opts: { databaseUrl?: string; months: string }) => {
+    const months = Number(opts.months);
+    if (!Number.isInteger(months) || months < 0 || months > 120)
+      throw new Error('--months must be an integer from 0 to 120');
+    const db = await open(opts);
+    try {
+      const res = await db.execute(sql`select app.ensure_partitions(${months}::int) as created`);
+      const [row] = ((res as { rows?: unknown[] }).rows ?? res) as { created: number }[];
+      console.log(`${row!.created} partitions created`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('walk through the package on an embedded database (or a server)')
+  .option('--database-url <url>', 'run the demo on this server instead of an embedded PGlite')
+  .action(async (opts: { databaseUrl?: string }) => {
+    const { runDemo } = await import('../demo.js');
+    await runDemo(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {});
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  console.error(`ai-platform-db: ${msg}`);
+  process.exit(1);
+});

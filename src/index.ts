@@ -1,0 +1,26 @@
+/**
+ * ai-platform-db: the database layer of a multi-tenant AI platform.
+ *
+ * ```ts
+ * import { createEmbeddedDb, migrate, withActor } from 'ai-platform-db';
+ * const db = await createEmbeddedDb();
+ * await migrate(db);
+ * await withActor(db, { userId, tenantId }, async (tx) => { ... });
+ * ```
+ */
+export { createDb, createEmbeddedDb, migrate, MIGRATIONS_FOLDER } from './db.js';
+export type {
+  AppDatabase,
+  AppTransaction,
+  Db,
+  DbKind,
+  DbOrTx,
+  Schema,
+  CreateDbOptions,
+  CreateEmbeddedDbOptions,
+} from './db.js';
+export { withActor, withAnon, withService, actorSchema } from './actor.js';
+export type { Actor, ActorOptions } from './actor.js';
+export * from './queries/errors.js';
+export { emitRlsSql } from './rls/emit.js';
+export { DEFAULT_ROLES } from './rls/roles.js';

@@ -1,0 +1,7 @@
+/** Typed operations (`ai-platform-db/queries`). */
+export * from './errors.js';
+export * from './documents.js';
+export * from './search.js';
+export { canonicalJson } from './util.js';
+export { TASK_TRANSITIONS, DOCUMENT_TRANSITIONS, canTransition } from '../sql/transitions.js';
+export * from './tasks.js';

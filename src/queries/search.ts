@@ -1,0 +1,571 @@
+/**
+ * Vector search: ingestion of chunks with their embeddings, top-k similarity search with
+ * filters and a per-query plan, hybrid (full-text + vector) search, source maintenance.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '../db.js';
+import { chunkSourceType, chunks, embeddingModels, INDEXED_DIMENSIONS } from '../schema/knowledge.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { atomic, id, jsonValue, nonBlank, parse, pgArray, pgText, rows, sha256, single } from './util.js';
+
+/**
+ * An embedding: finite numbers. Checked in one loop rather than one zod schema per element
+ * (ingesting 1,000 × 384-d chunks validates 384k numbers; per-element schemas cost more than
+ * the INSERT — bench P6).
+ */
+export const embeddingSchema = z.custom<number[]>(
+  (v) =>
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.length <= 16000 &&
+    v.every((x) => typeof x === 'number' && Number.isFinite(x)),
+  {
+    message: 'an embedding is an array of 1..16000 finite numbers',
+  },
+);
+
+const chunkInput = z.object({
+  sourceType: z.enum(chunkSourceType.enumValues),
+  /** The document (for document revisions), ingested object, upload or file. */
+  sourceId: id,
+  /** Required for document_revision chunks: the revision they were cut from. */
+  documentRev: z.number().int().min(1).optional(),
+  objectId: id.optional(),
+  projectId: id.optional(),
+  chunkIndex: z.number().int().min(0).max(1_000_000),
+  heading: pgText(1000).optional(),
+  content: nonBlank(100_000),
+  url: pgText(4000).optional(),
+  metadata: z.record(z.string(), jsonValue).optional(),
+  tags: z.array(pgText(200)).max(100).optional(),
+  keywords: z.array(pgText(200)).max(200).optional(),
+  embedding: embeddingSchema,
+});
+export type ChunkInput = z.input<typeof chunkInput>;
+
+export const ingestChunksParams = z.object({
+  tenantId: id,
+  modelId: id,
+  /** Default project of the chunks (each chunk may name its own). */
+  projectId: id.optional(),
+  chunks: z.array(chunkInput).min(1).max(200_000),
+  /** Rows per INSERT (one round trip each). */
+  batchSize: z.number().int().min(1).max(4000).default(500),
+});
+export type IngestChunksParams = z.input<typeof ingestChunksParams>;
+
+export interface IngestResult {
+  /** Chunks written now. */
+  inserted: number;
+  /** Chunks already there (same source, index, content and model): skipped. */
+  skipped: number;
+  batches: number;
+}
+
+export interface IngestOptions {
+  /** Called after each batch with the chunks processed so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Inserts chunks in multi-row batches, idempotent by (source, chunk index, content hash,
+ * model): a retried ingest writes each chunk exactly once. Every embedding's length is
+ * checked against the model's registered dimension first: a mismatch is a ValidationError
+ * naming the chunk, and nothing is written.
+ */
+export async function ingestChunks(
+  db: DbOrTx,
+  params: IngestChunksParams,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
+  const p = parse(ingestChunksParams, params, 'chunks');
+  return atomic(db, async (tx) => {
+    const [model] = await tx
+      .select({ dimensions: embeddingModels.dimensions })
+      .from(embeddingModels)
+      .where(and(eq(embeddingModels.tenantId, p.tenantId), eq(embeddingModels.id, p.modelId)));
+    if (!model) throw new NotFoundError(`embedding model ${p.modelId} not found`);
+    const bad = p.chunks.findIndex((c) => c.embedding.length !== model.dimensions);
+    if (bad >= 0) {
+      throw new ValidationError('invalid chunks', [
+        {
+          code: 'custom',
+          path: ['chunks', bad, 'embedding'],
+          message: `embedding has ${p.chunks[bad]!.embedding.length} dimensions, model ${p.modelId} has ${model.dimensions}`,
+          input: undefined,
+        },
+      ]);
+    }
+    const missingRev = p.chunks.findIndex(
+      (c) => (c.sourceType === 'document_revision') !== (c.documentRev !== undefined),
+    );
+    if (missingRev >= 0) {
+      throw new ValidationError('invalid chunks', [
+        {
+          code: 'custom',
+          path: ['chunks', missingRev, 'documentRev'],
+          message: 'documentRev is required exactly for document_revision chunks',
+          input: undefined,
+        },
+      ]);
+    }
+    let inserted = 0;
+    let batches = 0;
+    for (let i = 0; i < p.chunks.length; i += p.batchSize) {
+      const batch = p.chunks.slice(i, i + p.batchSize);
+      const out = await tx
+        .insert(chunks)
+        .values(
+          batch.map((c) => ({
+            tenantId: p.tenantId,
+            projectId: c.projectId ?? p.projectId ?? null,
+            sourceType: c.sourceType,
+            sourceId: c.sourceId,
+            documentRev: c.documentRev ?? null,
+            objectId: c.objectId ?? null,
+            chunkIndex: c.chunkIndex,
+            heading: c.heading ?? null,
+            content: c.content,
+            contentHash: sha256(c.content),
+            url: c.url ?? null,
+            metadata: c.metadata ?? {},
+            tags: c.tags ?? [],
+            keywords: c.keywords ?? [],
+            modelId: p.modelId,
+            dims: model.dimensions,
+            embedding: c.embedding,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ id: chunks.id });
+      inserted += out.length;
+      batches++;
+      options.onProgress?.(Math.min(i + p.batchSize, p.chunks.length), p.chunks.length);
+    }
+    if (inserted > 0) scopeCache.clear();
+    return { inserted, skipped: p.chunks.length - inserted, batches };
+  });
+}
+
+// ====================================================================== search
+/**
+ * Metadata filters: a small JSON DSL compiled to parameterised SQL only. Paths are arrays of
+ * plain keys (letters, digits, `_`, `-`), values are JSON; nothing is ever interpolated.
+ */
+const pathKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a key of letters, digits, _ or -');
+const jsonPath = z.union([pathKey.transform((k) => [k]), z.array(pathKey).min(1).max(8)]);
+const scalar = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+export type MetadataFilter =
+  | { eq: [string | string[], unknown] }
+  | { in: [string | string[], unknown[]] }
+  | { contains: [string | string[], unknown] }
+  | { range: [string | string[], { gt?: number; gte?: number; lt?: number; lte?: number }] }
+  | { exists: string | string[] }
+  | { and: MetadataFilter[] }
+  | { or: MetadataFilter[] }
+  | { not: MetadataFilter };
+export const metadataFilter: z.ZodType<MetadataFilter> = z.lazy(() =>
+  z.union([
+    z.strictObject({ eq: z.tuple([jsonPath, jsonValue]) }),
+    z.strictObject({ in: z.tuple([jsonPath, z.array(scalar).min(1).max(1000)]) }),
+    z.strictObject({ contains: z.tuple([jsonPath, jsonValue]) }),
+    z.strictObject({
+      range: z.tuple([
+        jsonPath,
+        z
+          .strictObject({
+            gt: z.number().finite(),
+            gte: z.number().finite(),
+            lt: z.number().finite(),
+            lte: z.number().finite(),
+          })
+          .partial()
+          .refine((r) => Object.keys(r).length > 0, 'a range needs a bound'),
+      ]),
+    }),
+    z.strictObject({ exists: jsonPath }),
+    z.strictObject({ and: z.array(metadataFilter).min(1).max(32) }),
+    z.strictObject({ or: z.array(metadataFilter).min(1).max(32) }),
+    z.strictObject({ not: metadataFilter }),
+  ]),
+) as z.ZodType<MetadataFilter>;
+
+const asPath = (p: string | string[]) => (Array.isArray(p) ? p : [p]);
+
+/** Compiles a validated filter to SQL over `metadata` (every key and value a bound parameter). */
+export function compileMetadataFilter(f: MetadataFilter, column = sql.raw('metadata')): SQL {
+  const at = (p: string | string[]) => sql`(${column} #> ${pgArray(asPath(p))}::text[])`;
+  if ('eq' in f) return sql`${at(f.eq[0])} = ${JSON.stringify(f.eq[1])}::jsonb`;
+  if ('in' in f) return sql`${JSON.stringify(f.in[1])}::jsonb @> jsonb_build_array(${at(f.in[0])})`;
+  if ('contains' in f) return sql`${at(f.contains[0])} @> ${JSON.stringify(f.contains[1])}::jsonb`;
+  if ('exists' in f) return sql`${at(f.exists)} is not null`;
+  if ('range' in f) {
+    const [p, r] = f.range;
+    const num = sql`(case when jsonb_typeof(${at(p)}) = 'number' then (${at(p)})::text::numeric end)`;
+    const parts: SQL[] = [];
+    if (r.gt !== undefined) parts.push(sql`${num} > ${r.gt}::numeric`);
+    if (r.gte !== undefined) parts.push(sql`${num} >= ${r.gte}::numeric`);
+    if (r.lt !== undefined) parts.push(sql`${num} < ${r.lt}::numeric`);
+    if (r.lte !== undefined) parts.push(sql`${num} <= ${r.lte}::numeric`);
+    return sql`(${sql.join(parts, sql` and `)})`;
+  }
+  if ('and' in f)
+    return sql`(${sql.join(
+      f.and.map((x) => compileMetadataFilter(x, column)),
+      sql` and `,
+    )})`;
+  if ('or' in f)
+    return sql`(${sql.join(
+      f.or.map((x) => compileMetadataFilter(x, column)),
+      sql` or `,
+    )})`;
+  return sql`not coalesce(${compileMetadataFilter(f.not, column)}, false)`;
+}
+
+export const searchFilters = z.strictObject({
+  projectIds: z.array(id).min(1).max(1000).optional(),
+  sourceTypes: z.array(z.enum(chunkSourceType.enumValues)).min(1).optional(),
+  sourceIds: z.array(id).min(1).max(1000).optional(),
+  /** Chunks with at least one of these tags. */
+  tagsAny: z.array(pgText(200)).min(1).max(100).optional(),
+  /** Chunks with all of these tags. */
+  tagsAll: z.array(pgText(200)).min(1).max(100).optional(),
+  metadata: metadataFilter.optional(),
+  createdAfter: z.coerce.date().optional(),
+});
+export type SearchFilters = z.input<typeof searchFilters>;
+
+export const searchSimilarParams = z.object({
+  tenantId: id,
+  modelId: id,
+  embedding: embeddingSchema,
+  k: z.number().int().min(1).max(500).default(10),
+  filters: searchFilters.default({}),
+  /** Cosine distance cut-off (0..2). */
+  maxDistance: z.number().min(0).max(2).optional(),
+  /** Plan: `auto` (default) chooses by the size of the scope; `exact` and `hnsw` force one. */
+  strategy: z.enum(['auto', 'exact', 'hnsw']).default('auto'),
+});
+export type SearchSimilarParams = z.input<typeof searchSimilarParams>;
+
+export interface SearchHit {
+  id: string;
+  projectId: string | null;
+  sourceType: (typeof chunkSourceType.enumValues)[number];
+  sourceId: string;
+  documentRev: number | null;
+  chunkIndex: number;
+  heading: string | null;
+  content: string;
+  metadata: unknown;
+  tags: string[];
+  distance: number;
+}
+
+/**
+ * Plan choice, measured (docs/benchmarks.md, P3): with a tenant filter, HNSW as usually run
+ * returns fewer than k rows and low recall for small tenants, while an exact scan through
+ * the tenant's btree index is exact and fast up to a few thousand rows. So: scopes up to
+ * EXACT_MAX_ROWS rows are searched exactly (the query orders by `embedding <=> q`, which the
+ * per-dimension HNSW indexes cannot serve); larger ones use the HNSW index of the model's
+ * dimension with pgvector 0.8 iterative scans (`relaxed_order`, re-sorted) and `ef_search`
+ * set per transaction; if that returns fewer than k rows (a very selective filter), the
+ * exact plan answers instead.
+ */
+export const SEARCH_TUNING = {
+  /** At 384 dimensions; scaled by 384 / dims (an exact distance costs in proportion to dims). */
+  exactMaxRows: 10_000,
+  efSearch: 200,
+  /** HNSW candidates fetched per result wanted, re-ranked by exact distance. */
+  hnswOverfetch: 4,
+  maxScanTuples: 40_000,
+  /** Matching rows the full-text branch of a hybrid search ranks at most. */
+  textCandidates: 2_000,
+  /** Seconds a scope-size estimate is reused. */
+  scopeTtlSeconds: 60,
+};
+
+const modelCache = new Map<string, { dims: number; at: number }>();
+const scopeCache = new Map<string, { rows: number; at: number }>();
+const fresh = (at: number) => Date.now() - at < SEARCH_TUNING.scopeTtlSeconds * 1000;
+
+async function modelDims(tx: DbOrTx, tenantId: string, modelId: string): Promise<number> {
+  const key = `${tenantId}:${modelId}`;
+  const hit = modelCache.get(key);
+  if (hit && fresh(hit.at)) return hit.dims;
+  const [m] = await tx
+    .select({ dimensions: embeddingModels.dimensions })
+    .from(embeddingModels)
+    .where(and(eq(embeddingModels.tenantId, tenantId), eq(embeddingModels.id, modelId)));
+  if (!m) throw new NotFoundError(`embedding model ${modelId} not found`);
+  modelCache.set(key, { dims: m.dimensions, at: Date.now() });
+  return m.dimensions;
+}
+
+const exactMaxRows = (dims: number) => Math.max(1, Math.floor((SEARCH_TUNING.exactMaxRows * 384) / dims));
+
+/** Rows of the tenant's model in scope (bounded count through the tenant's btree index). */
+async function scopeRows(
+  tx: DbOrTx,
+  tenantId: string,
+  modelId: string,
+  projectIds: string[] | undefined,
+  bound: number,
+): Promise<number> {
+  const key = `${tenantId}:${modelId}:${projectIds?.join(',') ?? '*'}:${bound}`;
+  const hit = scopeCache.get(key);
+  if (hit && fresh(hit.at)) return hit.rows;
+  const [r] = await rows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from (select 1 from chunks where tenant_id = ${tenantId} and model_id = ${modelId}
+        ${projectIds ? sql`and project_id = any (${pgArray(projectIds)}::uuid[])` : sql``}
+        limit ${bound + 1}) s`,
+  );
+  scopeCache.set(key, { rows: r!.n, at: Date.now() });
+  return r!.n;
+}
+
+function filterSql(p: z.output<typeof searchSimilarParams>, distance: SQL): SQL {
+  const f = p.filters;
+  const parts: SQL[] = [sql`tenant_id = ${p.tenantId}`, sql`model_id = ${p.modelId}`];
+  if (f.projectIds) parts.push(sql`project_id = any (${pgArray(f.projectIds)}::uuid[])`);
+  if (f.sourceTypes) parts.push(sql`source_type = any (${pgArray(f.sourceTypes)}::chunk_source_type[])`);
+  if (f.sourceIds) parts.push(sql`source_id = any (${pgArray(f.sourceIds)}::uuid[])`);
+  if (f.tagsAny) parts.push(sql`tags && ${pgArray(f.tagsAny)}::text[]`);
+  if (f.tagsAll) parts.push(sql`tags @> ${pgArray(f.tagsAll)}::text[]`);
+  if (f.createdAfter) parts.push(sql`created_at > ${f.createdAfter.toISOString()}::timestamptz`);
+  if (f.metadata) parts.push(compileMetadataFilter(f.metadata));
+  if (p.maxDistance !== undefined) parts.push(sql`${distance} <= ${p.maxDistance}`);
+  return sql.join(parts, sql` and `);
+}
+
+const HIT_COLUMNS = sql.raw(
+  'id, project_id, source_type, source_id, document_rev, chunk_index, heading, content, metadata, tags',
+);
+const toHit = (r: Record<string, unknown>): SearchHit => ({
+  id: r.id as string,
+  projectId: (r.project_id as string | null) ?? null,
+  sourceType: r.source_type as SearchHit['sourceType'],
+  sourceId: r.source_id as string,
+  documentRev: (r.document_rev as number | null) ?? null,
+  chunkIndex: r.chunk_index as number,
+  heading: (r.heading as string | null) ?? null,
+  content: r.content as string,
+  metadata: r.metadata,
+  tags: (r.tags as string[]) ?? [],
+  distance: Number(r.distance),
+});
+
+export type SearchPlan = 'exact' | 'hnsw';
+
+function exactQuery(p: z.output<typeof searchSimilarParams>, limit: number): SQL {
+  const q = `[${p.embedding.join(',')}]`;
+  // `embedding <=> q` (no cast) cannot use the expression HNSW indexes: the tenant's btree
+  // index finds the rows, the distance is computed for each, sorted exactly.
+  const distance = sql`(embedding <=> ${q}::vector)`;
+  // LIMIT as a literal (a validated integer): with a bound LIMIT, a cached generic plan
+  // cannot know how few rows are wanted and may trade the index for a sort (measured)
+  return sql`select ${HIT_COLUMNS}, ${distance} as distance from chunks
+             where ${filterSql(p, distance)} order by distance, id limit ${sql.raw(String(limit))}`;
+}
+
+function hnswQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit: number): SQL {
+  const q = `[${p.embedding.join(',')}]`;
+  const cast = sql.raw(`vector(${dims})`);
+  const distance = sql`(embedding::${cast} <=> ${q}::${cast})`;
+  // Over-fetch candidates from the graph, then keep the best `limit` by exact distance:
+  // the true top-k are far more often within the graph's top 4k than its top k (recall).
+  // relaxed_order iterative scans may return rows slightly out of order: re-sorted outside.
+  // LIMITs are literals (validated integers) so a cached plan keeps the index (see exactQuery).
+  const candidates = Math.max(limit * SEARCH_TUNING.hnswOverfetch, 40);
+  return sql`select * from (
+               select ${HIT_COLUMNS}, ${distance} as distance from chunks
+               where dims = ${sql.raw(String(dims))} and ${filterSql(p, distance)}
+               order by ${distance} limit ${sql.raw(String(candidates))}) s
+             order by distance, id limit ${sql.raw(String(limit))}`;
+}
+
+async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims: number): Promise<SearchPlan> {
+  if (p.strategy !== 'auto') return p.strategy;
+  if (!(INDEXED_DIMENSIONS as readonly number[]).includes(dims)) return 'exact';
+  const bound = exactMaxRows(dims);
+  return (await scopeRows(tx, p.tenantId, p.modelId, p.filters.projectIds, bound)) > bound ? 'hnsw' : 'exact';
+}
+
+async function runSearch(
+  tx: DbOrTx,
+  p: z.output<typeof searchSimilarParams>,
+  limit: number,
+): Promise<{ plan: SearchPlan; hits: SearchHit[] }> {
+  const dims = await modelDims(tx, p.tenantId, p.modelId);
+  if (p.embedding.length !== dims) {
+    throw new ValidationError('invalid search', [
+      {
+        code: 'custom',
+        path: ['embedding'],
+        message: `embedding has ${p.embedding.length} dimensions, model ${p.modelId} has ${dims}`,
+        input: undefined,
+      },
+    ]);
+  }
+  const plan = await planFor(tx, p, dims);
+  if (plan === 'hnsw') {
+    if (!(INDEXED_DIMENSIONS as readonly number[]).includes(dims)) {
+      throw new ValidationError('invalid search', [
+        { code: 'custom', path: ['strategy'], message: `no HNSW index for ${dims} dimensions`, input: undefined },
+      ]);
+    }
+    await tx.execute(
+      sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true),
+                 set_config('hnsw.ef_search', ${String(Math.max(SEARCH_TUNING.efSearch, limit))}, true),
+                 set_config('hnsw.max_scan_tuples', ${String(SEARCH_TUNING.maxScanTuples)}, true)`,
+    );
+    const hits = (await rows<Record<string, unknown>>(tx, hnswQuery(p, dims, limit))).map(toHit);
+    // a filter so selective that the graph walk ran out: answer exactly instead
+    if (hits.length >= limit || p.strategy === 'hnsw') return { plan, hits };
+  }
+  return { plan: 'exact', hits: (await rows<Record<string, unknown>>(tx, exactQuery(p, limit))).map(toHit) };
+}
+
+/**
+ * Top-k chunks of the actor's tenant by cosine distance to `embedding`, for one embedding
+ * model (vectors of different models or dimensions are never compared), with filters. RLS
+ * decides what is visible; the query also names the tenant so its indexes serve it. Returns
+ * k rows whenever k visible rows match.
+ */
+export async function searchSimilar(db: DbOrTx, params: SearchSimilarParams): Promise<SearchHit[]> {
+  const p = parse(searchSimilarParams, params, 'search');
+  return atomic(db, async (tx) => (await runSearch(tx, p, p.k)).hits);
+}
+
+/** The plan `searchSimilar` would use, and PostgreSQL's EXPLAIN of it (for tests and tuning). */
+export async function explainSearch(
+  db: DbOrTx,
+  params: SearchSimilarParams,
+): Promise<{ plan: SearchPlan; explain: string }> {
+  const p = parse(searchSimilarParams, params, 'search');
+  return atomic(db, async (tx) => {
+    const dims = await modelDims(tx, p.tenantId, p.modelId);
+    const plan = await planFor(tx, p, dims);
+    if (plan === 'hnsw') {
+      await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
+    }
+    const query = plan === 'hnsw' ? hnswQuery(p, dims, p.k) : exactQuery(p, p.k);
+    const lines = await rows<Record<string, string>>(tx, sql`explain ${query}`);
+    const [iter] = await rows<{ v: string }>(tx, sql`select current_setting('hnsw.iterative_scan') as v`);
+    return {
+      plan,
+      explain: `${lines.map((l) => Object.values(l)[0]).join('\n')}\n-- hnsw.iterative_scan = ${iter!.v}`,
+    };
+  });
+}
+
+export const searchHybridParams = searchSimilarParams.extend({
+  /** Full-text query (websearch syntax: quotes, OR, -exclusion). */
+  query: nonBlank(2000),
+  /** Weights of the two rankings in reciprocal-rank fusion. */
+  weights: z
+    .object({ vector: z.number().min(0).max(10), text: z.number().min(0).max(10) })
+    .default({ vector: 1, text: 1 }),
+  /** RRF constant (score = w / (rrfK + rank)). */
+  rrfK: z.number().int().min(1).max(1000).default(60),
+  /** Each branch fetches k × overfetch candidates before fusion. */
+  overfetch: z.number().int().min(1).max(20).default(4),
+});
+export type SearchHybridParams = z.input<typeof searchHybridParams>;
+
+export interface HybridHit extends SearchHit {
+  score: number;
+  vectorRank: number | null;
+  textRank: number | null;
+}
+
+/**
+ * Hybrid search: a vector branch (searchSimilar's plan) and a full-text branch
+ * (`websearch_to_tsquery` over the chunks' generated tsvector, GIN index), each fetching
+ * k × overfetch candidates under the same tenant, model and filters, fused by reciprocal rank.
+ */
+export async function searchHybrid(db: DbOrTx, params: SearchHybridParams): Promise<HybridHit[]> {
+  const p = parse(searchHybridParams, params, 'hybrid search');
+  const n = p.k * p.overfetch;
+  return atomic(db, async (tx) => {
+    const vector = (await runSearch(tx, p, n)).hits;
+    const tsq = sql`websearch_to_tsquery('english', ${p.query})`;
+    // The text branch ranks at most TEXT_CANDIDATES matching rows: a GIN index finds matches
+    // but cannot rank them, and ranking every match of a very common term in a large tenant
+    // costs more than the whole vector branch (measured, bench P5).
+    const cap = Math.max(SEARCH_TUNING.textCandidates, n * 10);
+    const text = (
+      await rows<Record<string, unknown>>(
+        tx,
+        sql`select * from (
+              select ${HIT_COLUMNS}, (embedding <=> ${`[${p.embedding.join(',')}]`}::vector) as distance,
+                     ts_rank(search_vector, ${tsq}) as text_score
+              from chunks where search_vector @@ ${tsq} and ${filterSql({ ...p, maxDistance: undefined }, sql`0`)}
+              limit ${sql.raw(String(cap))}) c
+            order by text_score desc, id limit ${sql.raw(String(n))}`,
+      )
+    ).map(toHit);
+    const fused = new Map<string, HybridHit>();
+    vector.forEach((h, i) =>
+      fused.set(h.id, { ...h, vectorRank: i + 1, textRank: null, score: p.weights.vector / (p.rrfK + i + 1) }),
+    );
+    text.forEach((h, i) => {
+      const prev = fused.get(h.id);
+      const add = p.weights.text / (p.rrfK + i + 1);
+      if (prev) {
+        prev.textRank = i + 1;
+        prev.score += add;
+      } else fused.set(h.id, { ...h, vectorRank: null, textRank: i + 1, score: add });
+    });
+    // a branch with weight 0 contributes nothing: its hits alone do not make the result
+    return [...fused.values()]
+      .filter((h) => h.score > 0)
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .slice(0, p.k);
+  });
+}
+
+// ---------------------------------------------------------------- source maintenance
+export const deleteChunksBySourceParams = z.object({
+  tenantId: id,
+  sourceType: z.enum(chunkSourceType.enumValues),
+  sourceId: id,
+  modelId: id.optional(),
+});
+
+/** Deletes a source's chunks (of one model, or all); returns how many. */
+export async function deleteChunksBySource(
+  db: DbOrTx,
+  params: z.input<typeof deleteChunksBySourceParams>,
+): Promise<number> {
+  const p = parse(deleteChunksBySourceParams, params, 'chunk source');
+  return single(db, async (tx) => {
+    const out = await rows<{ id: string }>(
+      tx,
+      sql`delete from chunks where tenant_id = ${p.tenantId} and source_type = ${p.sourceType} and source_id = ${p.sourceId}
+          ${p.modelId ? sql`and model_id = ${p.modelId}` : sql``} returning id`,
+    );
+    scopeCache.clear();
+    return out.length;
+  });
+}
+
+/** Re-embeds a source: its old chunks of that model are replaced by `chunks`, atomically. */
+export async function replaceSourceChunks(
+  db: DbOrTx,
+  params: IngestChunksParams & { sourceType: (typeof chunkSourceType.enumValues)[number]; sourceId: string },
+  options: IngestOptions = {},
+): Promise<IngestResult & { deleted: number }> {
+  return atomic(db, async (tx) => {
+    const deleted = await deleteChunksBySource(tx, {
+      tenantId: params.tenantId,
+      sourceType: params.sourceType,
+      sourceId: params.sourceId,
+      modelId: params.modelId,
+    });
+    const res = await ingestChunks(tx, params, options);
+    return { ...res, deleted };
+  });
+}
