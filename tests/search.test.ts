@@ -1,0 +1,518 @@
+/** Vector search: ingestion, plans, filters and their DSL, hybrid search, tenant safety. */
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { withActor } from '../src/actor.js';
+import { NotFoundError, ValidationError } from '../src/queries/errors.js';
+import {
+  compileMetadataFilter,
+  deleteChunksBySource,
+  explainSearch,
+  ingestChunks,
+  metadataFilter,
+  replaceSourceChunks,
+  searchHybrid,
+  searchSimilar,
+  SEARCH_TUNING,
+  type ChunkInput,
+} from '../src/queries/search.js';
+import * as s from '../src/schema/index.js';
+import { mulberry32 } from '../bench/lib.js';
+import { pgArray } from '../src/queries/util.js';
+import { rejectsWith, rowsOf } from './support/expect.js';
+import { createWorld, type World } from './support/fixtures.js';
+import { describeBackends } from './support/harness.js';
+
+const DIMS = 384;
+function clustered(rand: () => number, centers: number[][], i: number): number[] {
+  const c = centers[i % centers.length]!;
+  const v = c.map((x) => x + (rand() - 0.5) * 0.3);
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+function centersOf(rand: () => number, n: number): number[][] {
+  return Array.from({ length: n }, () => Array.from({ length: DIMS }, () => rand() - 0.5));
+}
+const cosine = (a: number[], b: number[]) =>
+  1 - a.reduce((s, x, i) => s + x * b[i]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
+
+describeBackends('vector search', (t) => {
+  let w: World;
+  let model: string;
+  let small: string; // a second model of another dimension
+  const rand = mulberry32(7);
+  const centers = centersOf(rand, 8);
+  const vectors: { id?: string; v: number[]; i: number }[] = [];
+  const as = <T>(who: keyof World['users'], fn: Parameters<typeof withActor<T>>[2], tenant?: string) =>
+    withActor(t().db, { userId: w.users[who], tenantId: tenant ?? w.tenantA }, fn);
+
+  beforeAll(async () => {
+    const { db } = t();
+    w = await createWorld(db);
+    model = (
+      await db.insert(s.embeddingModels).values({ tenantId: w.tenantA, name: 'mini-384', dimensions: DIMS }).returning()
+    )[0]!.id;
+    small = (
+      await db.insert(s.embeddingModels).values({ tenantId: w.tenantA, name: 'tiny-8', dimensions: 8 }).returning()
+    )[0]!.id;
+    const words = ['wind', 'load', 'bridge', 'concrete', 'cable', 'fatigue', 'deck', 'pier'];
+    const chunks: ChunkInput[] = Array.from({ length: 300 }, (_, i) => {
+      const v = clustered(rand, centers, i);
+      vectors.push({ v, i });
+      return {
+        sourceType: 'manual' as const,
+        sourceId: w.projectA,
+        chunkIndex: i,
+        content: `${words[i % 8]} note ${i} about the ${words[(i * 3) % 8]}`,
+        embedding: v,
+        tags: [`t${i % 3}`, i % 2 ? 'odd' : 'even'],
+        metadata: { n: i, kind: i % 4 === 0 ? 'spec' : 'memo', nested: { level: i % 5 } },
+      };
+    });
+    const progress: number[] = [];
+    const res = await as('member', (tx) =>
+      ingestChunks(
+        tx,
+        { tenantId: w.tenantA, modelId: model, projectId: w.projectA, chunks, batchSize: 64 },
+        { onProgress: (d) => progress.push(d) },
+      ),
+    );
+    expect(res).toEqual({ inserted: 300, skipped: 0, batches: 5 });
+    expect(progress).toEqual([64, 128, 192, 256, 300]);
+  });
+
+  it('is idempotent: a retried ingest writes each chunk exactly once', async () => {
+    const chunks = Array.from({ length: 10 }, (_, i) => ({
+      sourceType: 'upload' as const,
+      sourceId: w.projectA,
+      chunkIndex: i,
+      content: `upload part ${i}`,
+      embedding: clustered(rand, centers, i),
+    }));
+    // the first attempt got through half the batches before failing
+    await as('member', (tx) =>
+      ingestChunks(tx, { tenantId: w.tenantA, modelId: model, chunks: chunks.slice(0, 5), batchSize: 5 }),
+    );
+    const retry = await as('member', (tx) =>
+      ingestChunks(tx, { tenantId: w.tenantA, modelId: model, chunks, batchSize: 5 }),
+    );
+    expect(retry).toMatchObject({ inserted: 5, skipped: 5 });
+    const [n] = rowsOf<{ n: number }>(
+      await t().db.execute(
+        sql`select count(*)::int as n from chunks where source_type = 'upload' and source_id = ${w.projectA}`,
+      ),
+    );
+    expect(n!.n).toBe(10);
+  });
+
+  it('refuses an embedding of the wrong dimension, writing nothing', async () => {
+    const before = rowsOf<{ n: number }>(await t().db.execute(sql`select count(*)::int as n from chunks`))[0]!.n;
+    const err = await rejectsWith(
+      as('member', (tx) =>
+        ingestChunks(tx, {
+          tenantId: w.tenantA,
+          modelId: model,
+          chunks: [
+            {
+              sourceType: 'manual',
+              sourceId: w.projectA,
+              chunkIndex: 900,
+              content: 'ok',
+              embedding: clustered(rand, centers, 1),
+            },
+            { sourceType: 'manual', sourceId: w.projectA, chunkIndex: 901, content: 'bad', embedding: [1, 2, 3] },
+          ],
+        }),
+      ),
+      ValidationError,
+    );
+    expect(err.issues[0]!.path).toEqual(['chunks', 1, 'embedding']);
+    expect(rowsOf<{ n: number }>(await t().db.execute(sql`select count(*)::int as n from chunks`))[0]!.n).toBe(before);
+    await rejectsWith(
+      as('member', (tx) => searchSimilar(tx, { tenantId: w.tenantA, modelId: model, embedding: [1, 2] })),
+      ValidationError,
+    );
+    await rejectsWith(
+      as('member', (tx) => searchSimilar(tx, { tenantId: w.tenantA, modelId: small, embedding: vectors[0]!.v })),
+      ValidationError,
+    );
+    await rejectsWith(
+      as('member', (tx) => searchSimilar(tx, { tenantId: w.tenantA, modelId: model, embedding: [Number.NaN] })),
+      ValidationError,
+    );
+  });
+
+  it('returns the exact top-k for a small scope, without the HNSW graph', async () => {
+    const q = clustered(rand, centers, 3);
+    const hits = await as('member', (tx) =>
+      searchSimilar(tx, {
+        tenantId: w.tenantA,
+        modelId: model,
+        embedding: q,
+        k: 10,
+        filters: { sourceTypes: ['manual'] },
+      }),
+    );
+    const truth = vectors
+      .map((x) => ({ i: x.i, d: cosine(q, x.v) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 10);
+    expect(hits.map((h) => h.chunkIndex)).toEqual(truth.map((x) => x.i));
+    expect(hits[0]!.distance).toBeCloseTo(truth[0]!.d, 5);
+    const plan = await as('member', (tx) => explainSearch(tx, { tenantId: w.tenantA, modelId: model, embedding: q }));
+    expect(plan.plan).toBe('exact');
+    expect(plan.explain).not.toContain('hnsw_idx');
+    expect(plan.explain).toMatch(/chunks_tenant_id/);
+  });
+
+  it('uses the HNSW index with iterative scans for a large scope', async () => {
+    const q = clustered(rand, centers, 2);
+    const saved = SEARCH_TUNING.exactMaxRows;
+    SEARCH_TUNING.exactMaxRows = 50; // this tenant's 300 rows count as large
+    try {
+      const plan = await as('member', (tx) =>
+        explainSearch(tx, { tenantId: w.tenantA, modelId: model, embedding: q, k: 10 }),
+      );
+      expect(plan.plan).toBe('hnsw');
+      expect(plan.explain).toContain('hnsw.iterative_scan = relaxed_order');
+      const hits = await as('member', (tx) =>
+        searchSimilar(tx, {
+          tenantId: w.tenantA,
+          modelId: model,
+          embedding: q,
+          k: 10,
+          filters: { sourceTypes: ['manual'] },
+        }),
+      );
+      expect(hits).toHaveLength(10);
+      const truth = vectors
+        .map((x) => ({ i: x.i, d: cosine(q, x.v) }))
+        .sort((a, b) => a.d - b.d)
+        .slice(0, 10)
+        .map((x) => x.i);
+      const recall = hits.filter((h) => truth.includes(h.chunkIndex)).length / 10;
+      expect(recall).toBeGreaterThanOrEqual(0.9);
+      // a filter so selective that the graph walk may run out still gets k rows (exact fallback)
+      const rare = await as('member', (tx) =>
+        searchSimilar(tx, {
+          tenantId: w.tenantA,
+          modelId: model,
+          embedding: q,
+          k: 5,
+          filters: { metadata: { range: ['n', { gte: 295 }] } },
+        }),
+      );
+      expect(rare.map((h) => h.chunkIndex).sort()).toEqual([295, 296, 297, 298, 299]);
+    } finally {
+      SEARCH_TUNING.exactMaxRows = saved;
+    }
+  });
+
+  it('filters by project, source, tags, metadata, time and distance', async () => {
+    const q = clustered(rand, centers, 0);
+    const base = { tenantId: w.tenantA, modelId: model, embedding: q, k: 500 };
+    const run = (filters: object, extra: object = {}) =>
+      as('member', (tx) => searchSimilar(tx, { ...base, filters, ...extra }));
+    expect((await run({ tagsAny: ['t1'], sourceTypes: ['manual'] })).every((h) => h.tags.includes('t1'))).toBe(true);
+    const all = await run({ tagsAll: ['t0', 'odd'] });
+    expect(all.length).toBe(50);
+    expect(all.every((h) => h.tags.includes('t0') && h.tags.includes('odd'))).toBe(true);
+    expect((await run({ metadata: { eq: ['kind', 'spec'] } })).length).toBe(75);
+    expect((await run({ metadata: { eq: [['nested', 'level'], 4] } })).length).toBe(60);
+    expect((await run({ metadata: { in: ['kind', ['spec', 'memo']] } })).length).toBe(300);
+    expect(
+      (await run({ metadata: { and: [{ range: ['n', { gte: 10, lt: 20 }] }, { not: { eq: ['kind', 'spec'] } }] } }))
+        .length,
+    ).toBe(8);
+    expect(
+      (await run({ metadata: { or: [{ eq: ['n', 1] }, { eq: ['n', 2] }] } })).map((h) => h.chunkIndex).sort(),
+    ).toEqual([1, 2]);
+    expect((await run({ metadata: { exists: 'nope' } })).length).toBe(0);
+    expect((await run({ metadata: { contains: ['nested', { level: 1 }] } })).length).toBe(60);
+    expect((await run({ createdAfter: new Date(Date.now() + 60_000) })).length).toBe(0);
+    const near = await run({}, { maxDistance: 0.2 });
+    expect(near.every((h) => h.distance <= 0.2)).toBe(true);
+    expect((await run({ projectIds: [w.projectB] })).length).toBe(0);
+  });
+
+  it('compiles the filter DSL to parameters only; injection attempts are refused or match nothing', async () => {
+    const hostile = [
+      { eq: ["kind'); drop table chunks; --", 'x'] },
+      { eq: [['a', 'b c'], 1] },
+      { range: ['n', {}] },
+      { exists: '' },
+      { raw: 'true' },
+      { eq: ['kind'] },
+    ];
+    for (const f of hostile) expect(metadataFilter.safeParse(f).success, JSON.stringify(f)).toBe(false);
+    const q = clustered(rand, centers, 0);
+    await rejectsWith(
+      as('member', (tx) =>
+        searchSimilar(tx, {
+          tenantId: w.tenantA,
+          modelId: model,
+          embedding: q,
+          filters: { metadata: hostile[0] as never },
+        }),
+      ),
+      ValidationError,
+    );
+    // SQL-looking values are just values
+    const values = ["' or 1=1 --", '"; drop table chunks; --', '\\x00'];
+    for (const v of values) {
+      const hits = await as('member', (tx) =>
+        searchSimilar(tx, {
+          tenantId: w.tenantA,
+          modelId: model,
+          embedding: q,
+          filters: { metadata: { eq: ['kind', v] }, tagsAny: [v] },
+        }),
+      );
+      expect(hits).toEqual([]);
+    }
+    const compiled = new PgDialect().sqlToQuery(compileMetadataFilter({ eq: ['kind', "x' or '1'='1"] }));
+    expect(compiled.sql).not.toContain("or '1'='1");
+    expect(compiled.params).toEqual(['{"kind"}', "\"x' or '1'='1\""]);
+    expect(
+      rowsOf<{ n: number }>(
+        await t().db.execute(sql`select count(*)::int as n from chunks where model_id = ${model}`),
+      )[0]!.n,
+    ).toBeGreaterThan(300);
+  });
+
+  it('fuses full-text and vector rankings (hybrid), with every filter in both branches', async () => {
+    // chunk 5 ("fatigue note 5 about the pier") is the nearest vector to its own embedding and
+    // the best text match (both terms); ties among the other matches are broken by id, so the
+    // assertions below hold for any uuids the database hands out
+    const q = vectors[5]!.v;
+    const hits = await as('member', (tx) =>
+      searchHybrid(tx, { tenantId: w.tenantA, modelId: model, embedding: q, query: 'fatigue or "note 5"', k: 10 }),
+    );
+    expect(hits).toHaveLength(10);
+    expect(hits[0]).toMatchObject({ content: 'fatigue note 5 about the pier', vectorRank: 1, textRank: 1 });
+    expect(hits.every((h) => h.vectorRank !== null || h.content.includes('fatigue'))).toBe(true);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+    const onlyText = await as('member', (tx) =>
+      searchHybrid(tx, {
+        tenantId: w.tenantA,
+        modelId: model,
+        embedding: q,
+        query: 'cable',
+        k: 5,
+        weights: { vector: 0, text: 1 },
+        filters: { tagsAny: ['even'] },
+      }),
+    );
+    expect(onlyText.every((h) => h.content.includes('cable') && h.tags.includes('even'))).toBe(true);
+    const none = await as('member', (tx) =>
+      searchHybrid(tx, {
+        tenantId: w.tenantA,
+        modelId: model,
+        embedding: q,
+        query: 'cable',
+        k: 5,
+        filters: { projectIds: [w.projectB] },
+      }),
+    );
+    expect(none).toEqual([]);
+  });
+
+  it('keeps models apart and replaces a source atomically', async () => {
+    const src = w.projectA;
+    await as('member', (tx) =>
+      ingestChunks(tx, {
+        tenantId: w.tenantA,
+        modelId: small,
+        chunks: [
+          {
+            sourceType: 'code_file',
+            sourceId: src,
+            chunkIndex: 0,
+            content: 'fn main',
+            embedding: [1, 0, 0, 0, 0, 0, 0, 0],
+          },
+        ],
+      }),
+    );
+    const hits = await as('member', (tx) =>
+      searchSimilar(tx, { tenantId: w.tenantA, modelId: small, embedding: [1, 0, 0, 0, 0, 0, 0, 0], k: 50 }),
+    );
+    expect(hits.map((h) => h.content)).toEqual(['fn main']);
+    const res = await as('member', (tx) =>
+      replaceSourceChunks(tx, {
+        tenantId: w.tenantA,
+        modelId: small,
+        sourceType: 'code_file',
+        sourceId: src,
+        chunks: [
+          {
+            sourceType: 'code_file',
+            sourceId: src,
+            chunkIndex: 0,
+            content: 'fn main v2',
+            embedding: [0, 1, 0, 0, 0, 0, 0, 0],
+          },
+          {
+            sourceType: 'code_file',
+            sourceId: src,
+            chunkIndex: 1,
+            content: 'fn helper',
+            embedding: [0, 0, 1, 0, 0, 0, 0, 0],
+          },
+        ],
+      }),
+    );
+    expect(res).toMatchObject({ deleted: 1, inserted: 2 });
+    // a failing replacement leaves the old chunks in place
+    await rejectsWith(
+      as('member', (tx) =>
+        replaceSourceChunks(tx, {
+          tenantId: w.tenantA,
+          modelId: small,
+          sourceType: 'code_file',
+          sourceId: src,
+          chunks: [{ sourceType: 'code_file', sourceId: src, chunkIndex: 0, content: 'x', embedding: [1] }],
+        }),
+      ),
+      ValidationError,
+    );
+    expect(
+      (
+        await as('member', (tx) =>
+          searchSimilar(tx, { tenantId: w.tenantA, modelId: small, embedding: [0, 1, 0, 0, 0, 0, 0, 0], k: 5 }),
+        )
+      )
+        .map((h) => h.content)
+        .sort(),
+    ).toEqual(['fn helper', 'fn main v2']);
+    expect(
+      await as('member', (tx) =>
+        deleteChunksBySource(tx, { tenantId: w.tenantA, sourceType: 'code_file', sourceId: src }),
+      ),
+    ).toBe(2);
+    await rejectsWith(
+      as('member', (tx) => searchSimilar(tx, { tenantId: w.tenantA, modelId: w.projectA, embedding: [1] })),
+      NotFoundError,
+    );
+  });
+});
+
+describeBackends('vector search across tenants (generated)', (t) => {
+  it('never returns another tenant’s chunk, whatever filters or model are passed', async () => {
+    const { db } = t();
+    const rand = mulberry32(11);
+    const centers = centersOf(rand, 4);
+    const worlds: { w: World; model: string }[] = [];
+    const sizes = [3, 15, 60, 120];
+    for (const size of sizes) {
+      const w = await createWorld(db);
+      const [m] = await db
+        .insert(s.embeddingModels)
+        .values({ tenantId: w.tenantA, name: 'e', dimensions: DIMS })
+        .returning();
+      await withActor(db, { userId: w.users.member, tenantId: w.tenantA }, (tx) =>
+        ingestChunks(tx, {
+          tenantId: w.tenantA,
+          modelId: m!.id,
+          projectId: w.projectA,
+          chunks: Array.from({ length: size }, (_, i) => ({
+            sourceType: 'manual' as const,
+            sourceId: w.projectA,
+            chunkIndex: i,
+            content: `c${i}`,
+            embedding: clustered(rand, centers, i),
+            tags: ['x'],
+          })),
+        }),
+      );
+      worlds.push({ w, model: m!.id });
+    }
+    let checked = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      const me = worlds[trial % worlds.length]!;
+      const other = worlds[(trial + 1) % worlds.length]!;
+      const q = clustered(rand, centers, trial);
+      const variants = [
+        { tenantId: me.w.tenantA, modelId: me.model },
+        { tenantId: other.w.tenantA, modelId: other.model }, // naming another tenant
+        { tenantId: me.w.tenantA, modelId: other.model }, // another tenant's model
+        { tenantId: me.w.tenantA, modelId: me.model, filters: { projectIds: [other.w.projectA] } },
+      ];
+      for (const v of variants) {
+        const out = await withActor(db, { userId: me.w.users.member, tenantId: me.w.tenantA }, (tx) =>
+          searchSimilar(tx, { ...v, embedding: q, k: 20, strategy: trial % 2 ? 'exact' : 'auto' }),
+        ).catch((e) => e);
+        if (Array.isArray(out)) {
+          const ids = out.map((h) => h.id);
+          if (ids.length) {
+            const owners = rowsOf<{ tenant_id: string }>(
+              await db.execute(sql`select distinct tenant_id from chunks where id = any (${pgArray(ids)}::uuid[])`),
+            );
+            expect(owners.map((o) => o.tenant_id)).toEqual([me.w.tenantA]);
+          }
+        } else {
+          expect(out).toBeInstanceOf(NotFoundError); // another tenant's model is invisible
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBe(160);
+  });
+});
+
+describeBackends(
+  'vector search plans on a large tenant',
+  (t) => {
+    it('uses the HNSW index with an iterative scan once the scope is large, and keeps recall', async () => {
+      const { db } = t();
+      const w = await createWorld(db);
+      const rand = mulberry32(3);
+      const centers = centersOf(rand, 16);
+      const [m] = await db
+        .insert(s.embeddingModels)
+        .values({ tenantId: w.tenantA, name: 'big', dimensions: DIMS })
+        .returning();
+      const n = SEARCH_TUNING.exactMaxRows + 2000;
+      const vs: number[][] = [];
+      for (let start = 0; start < n; start += 2000) {
+        const chunk = Array.from({ length: Math.min(2000, n - start) }, (_, j) => {
+          const v = clustered(rand, centers, start + j);
+          vs.push(v);
+          return {
+            sourceType: 'manual' as const,
+            sourceId: w.projectA,
+            chunkIndex: start + j,
+            content: `c${start + j}`,
+            embedding: v,
+          };
+        });
+        await ingestChunks(db, { tenantId: w.tenantA, modelId: m!.id, chunks: chunk, batchSize: 1000 });
+      }
+      await db.execute(sql`analyze chunks`);
+      const q = clustered(rand, centers, 5);
+      const plan = await withActor(db, { userId: w.users.member, tenantId: w.tenantA }, (tx) =>
+        explainSearch(tx, { tenantId: w.tenantA, modelId: m!.id, embedding: q, k: 10 }),
+      );
+      expect(plan.plan).toBe('hnsw');
+      expect(plan.explain).toContain('chunks_embedding_384_hnsw_idx');
+      expect(plan.explain).toContain('hnsw.iterative_scan = relaxed_order');
+      const hits = await withActor(db, { userId: w.users.member, tenantId: w.tenantA }, (tx) =>
+        searchSimilar(tx, { tenantId: w.tenantA, modelId: m!.id, embedding: q, k: 10 }),
+      );
+      const truth = vs
+        .map((v, i) => ({ i, d: cosine(q, v) }))
+        .sort((a, b) => a.d - b.d)
+        .slice(0, 10)
+        .map((x) => x.i);
+      expect(hits.filter((h) => truth.includes(h.chunkIndex)).length).toBeGreaterThanOrEqual(9);
+    }, 120_000);
+  },
+  { serverOnly: 'builds an HNSW graph of 12k vectors (minutes in WASM)' },
+);
+
+describe('metadata filter DSL', () => {
+  it('accepts nested boolean structure up to its limits', () => {
+    expect(metadataFilter.safeParse({ and: [{ eq: ['a', 1] }, { not: { exists: ['b', 'c'] } }] }).success).toBe(true);
+    expect(metadataFilter.safeParse({ eq: [Array.from({ length: 9 }, () => 'k'), 1] }).success).toBe(false);
+  });
+});
