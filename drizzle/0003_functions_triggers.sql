@@ -563,10 +563,6 @@ DROP TRIGGER IF EXISTS tenant_quotas_audit ON public.tenant_quotas;
 --> statement-breakpoint
 CREATE TRIGGER tenant_quotas_audit AFTER INSERT OR UPDATE OR DELETE ON public.tenant_quotas FOR EACH ROW EXECUTE FUNCTION app.audit_row_change();
 --> statement-breakpoint
-DROP TRIGGER IF EXISTS deletion_requests_audit ON public.deletion_requests;
---> statement-breakpoint
-CREATE TRIGGER deletion_requests_audit AFTER INSERT OR UPDATE OR DELETE ON public.deletion_requests FOR EACH ROW EXECUTE FUNCTION app.audit_row_change();
---> statement-breakpoint
 CREATE OR REPLACE FUNCTION app.consume_credits(p_tenant uuid, p_user uuid, p_amount integer DEFAULT 1)
   RETURNS integer
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -606,12 +602,14 @@ CREATE OR REPLACE FUNCTION app.save_message(
     p_references jsonb DEFAULT NULL,
     p_token_count integer DEFAULT NULL,
     p_model text DEFAULT NULL,
-    p_metadata jsonb DEFAULT '{}'::jsonb)
+    p_metadata jsonb DEFAULT '{}'::jsonb,
+    p_agent_type text DEFAULT NULL)
   RETURNS TABLE (id uuid, sequence integer, created_at timestamptz, inserted boolean)
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   s record;
+  prev record;
   next_seq integer;
 BEGIN
   SELECT cs.last_sequence, cs.project_id INTO s FROM public.chat_sessions cs
@@ -620,8 +618,16 @@ BEGIN
     RAISE EXCEPTION 'chat session % not found', p_session USING ERRCODE = 'AP008';
   END IF;
   IF p_sequence IS NOT NULL AND p_sequence <= s.last_sequence THEN
-    RETURN QUERY SELECT m.id, m.sequence, m.created_at, false FROM public.chat_messages m
-      WHERE m.tenant_id = p_tenant AND m.session_id = p_session AND m.sequence = p_sequence;
+    -- a retry: the stored message must be the same message
+    SELECT m.id, m.sequence, m.created_at, m.role, m.content INTO prev FROM public.chat_messages m
+     WHERE m.tenant_id = p_tenant AND m.session_id = p_session AND m.sequence = p_sequence;
+    IF FOUND AND (prev.role <> p_role OR prev.content <> p_content) THEN
+      RAISE EXCEPTION 'message % of session % exists with other content', p_sequence, p_session
+        USING ERRCODE = 'AP010';
+    END IF;
+    IF FOUND THEN
+      RETURN QUERY SELECT prev.id, prev.sequence, prev.created_at, false;
+    END IF;
     RETURN;
   END IF;
   next_seq := s.last_sequence + 1;
@@ -634,9 +640,9 @@ BEGIN
   END IF;
   -- app.assign_message_sequence bumps the session (sequence, activity, tokens)
   RETURN QUERY INSERT INTO public.chat_messages AS m
-      (tenant_id, session_id, sequence, role, content, parts, "references", token_count, model, metadata, created_by)
+      (tenant_id, session_id, sequence, role, content, parts, "references", token_count, model, metadata, created_by, agent_type)
     VALUES (p_tenant, p_session, next_seq, p_role, p_content, p_parts, p_references, p_token_count, p_model,
-            coalesce(p_metadata, '{}'::jsonb), app.current_user_id())
+            coalesce(p_metadata, '{}'::jsonb), app.current_user_id(), p_agent_type)
     RETURNING m.id, m.sequence, m.created_at, true;
 END
 $fn$;

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 rm -rf drizzle
 npx drizzle-kit generate --custom --name extensions_roles_helpers >/dev/null
 npx drizzle-kit generate --name schema >/dev/null
-for n in partitioned_tables functions_triggers rls_force_grants; do
+for n in partitioned_tables functions_triggers rls_force_grants platform; do
   npx drizzle-kit generate --custom --name "$n" >/dev/null
 done
 npx tsx scripts/migrations.ts write

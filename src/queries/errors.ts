@@ -154,6 +154,7 @@ export function mapDbError(err: unknown): unknown {
     case SQLSTATE.reviewRule:
     case SQLSTATE.sequenceGap:
     case SQLSTATE.counterGuard:
+    case SQLSTATE.conflict:
       return new ConflictError(message, undefined, { cause: err });
     case SQLSTATE.forbidden:
     case '42501': // insufficient_privilege / row-level security

@@ -335,7 +335,8 @@ export const TABLE_ACCESS: readonly TableAccess[] = [
         name: 'chat_sessions_select_participant',
         table: 'chat_sessions',
         command: 'select',
-        using: and(T, or(f.tenantRole('admin'), `id = any ((select app.my_session_ids())::uuid[])`)),
+        // the starter too: a session is readable in the statement that creates it
+        using: and(T, or(f.tenantRole('admin'), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
       },
       {
         name: 'chat_sessions_insert_self',
@@ -347,8 +348,8 @@ export const TABLE_ACCESS: readonly TableAccess[] = [
         name: 'chat_sessions_update_participant',
         table: 'chat_sessions',
         command: 'update',
-        using: and(T, or(f.tenantRole('admin'), `id = any ((select app.my_session_ids())::uuid[])`)),
-        withCheck: and(T, or(f.tenantRole('admin'), `id = any ((select app.my_session_ids())::uuid[])`)),
+        using: and(T, or(f.tenantRole('admin'), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
+        withCheck: and(T, or(f.tenantRole('admin'), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
       },
       {
         name: 'chat_sessions_delete_owner',

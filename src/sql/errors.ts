@@ -12,4 +12,5 @@ export const SQLSTATE = {
   forbidden: 'AP007',
   notFound: 'AP008',
   counterGuard: 'AP009',
+  conflict: 'AP010',
 } as const;

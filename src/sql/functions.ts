@@ -31,7 +31,6 @@ export const AUDITED_TABLES = [
   'token_purchases',
   'tenant_llm_configs',
   'tenant_quotas',
-  'deletion_requests',
 ] as const;
 
 /** Tables with an `updated_at` column (kept by trigger). */
@@ -381,12 +380,14 @@ $fn$`);
     p_references jsonb DEFAULT NULL,
     p_token_count integer DEFAULT NULL,
     p_model text DEFAULT NULL,
-    p_metadata jsonb DEFAULT '{}'::jsonb)
+    p_metadata jsonb DEFAULT '{}'::jsonb,
+    p_agent_type text DEFAULT NULL)
   RETURNS TABLE (id uuid, sequence integer, created_at timestamptz, inserted boolean)
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   s record;
+  prev record;
   next_seq integer;
 BEGIN
   SELECT cs.last_sequence, cs.project_id INTO s FROM public.chat_sessions cs
@@ -395,8 +396,16 @@ BEGIN
     RAISE EXCEPTION 'chat session % not found', p_session USING ERRCODE = '${SQLSTATE.notFound}';
   END IF;
   IF p_sequence IS NOT NULL AND p_sequence <= s.last_sequence THEN
-    RETURN QUERY SELECT m.id, m.sequence, m.created_at, false FROM public.chat_messages m
-      WHERE m.tenant_id = p_tenant AND m.session_id = p_session AND m.sequence = p_sequence;
+    -- a retry: the stored message must be the same message
+    SELECT m.id, m.sequence, m.created_at, m.role, m.content INTO prev FROM public.chat_messages m
+     WHERE m.tenant_id = p_tenant AND m.session_id = p_session AND m.sequence = p_sequence;
+    IF FOUND AND (prev.role <> p_role OR prev.content <> p_content) THEN
+      RAISE EXCEPTION 'message % of session % exists with other content', p_sequence, p_session
+        USING ERRCODE = '${SQLSTATE.conflict}';
+    END IF;
+    IF FOUND THEN
+      RETURN QUERY SELECT prev.id, prev.sequence, prev.created_at, false;
+    END IF;
     RETURN;
   END IF;
   next_seq := s.last_sequence + 1;
@@ -409,9 +418,9 @@ BEGIN
   END IF;
   -- app.assign_message_sequence bumps the session (sequence, activity, tokens)
   RETURN QUERY INSERT INTO public.chat_messages AS m
-      (tenant_id, session_id, sequence, role, content, parts, "references", token_count, model, metadata, created_by)
+      (tenant_id, session_id, sequence, role, content, parts, "references", token_count, model, metadata, created_by, agent_type)
     VALUES (p_tenant, p_session, next_seq, p_role, p_content, p_parts, p_references, p_token_count, p_model,
-            coalesce(p_metadata, '{}'::jsonb), app.current_user_id())
+            coalesce(p_metadata, '{}'::jsonb), app.current_user_id(), p_agent_type)
     RETURNING m.id, m.sequence, m.created_at, true;
 END
 $fn$`);

@@ -9,6 +9,7 @@ import { rlsStatements } from '../rls/emit.js';
 import { PARTITIONED_TABLES } from '../schema/partitioned.js';
 import { functionStatements } from './functions.js';
 import { initialPartitionStatements, partitionStatements } from './partitions.js';
+import { platformStatements } from './platform.js';
 
 export const EXTENSION_STATEMENTS = [
   `CREATE EXTENSION IF NOT EXISTS vector`,
@@ -20,7 +21,10 @@ export function preSchemaStatements(): string[] {
   return [...EXTENSION_STATEMENTS, ...rlsStatements({ sections: ['roles', 'helpers'] })];
 }
 
-/** After the generated schema: partitioned tables, functions and triggers, FORCE RLS, grants. */
+/**
+ * After the generated schema: partitioned tables, functions and triggers, FORCE RLS, grants,
+ * platform rules (purchases, API keys, GDPR purge, retention).
+ */
 export function postSchemaStatements(): { tag: string; statements: string[] }[] {
   return [
     { tag: 'partitioned_tables', statements: partitionStatements() },
@@ -32,6 +36,7 @@ export function postSchemaStatements(): { tag: string; statements: string[] }[] 
         ...rlsStatements({ sections: ['policies'], tables: PARTITIONED_TABLES.map((p) => p.table) }),
       ],
     },
+    { tag: 'platform', statements: platformStatements() },
   ];
 }
 

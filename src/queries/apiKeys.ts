@@ -1,0 +1,189 @@
+/**
+ * API keys: issue (the secret is returned once; only its sha256 and a short public prefix are
+ * stored), verify (one lookup on the (tenant_id, prefix) unique index, constant-time hash
+ * compare, expiry, revocation, scope, membership), list, revoke.
+ *
+ * Key format: `aip_<tenant>_<prefix>_<secret>` — the tenant id (22 base64url characters),
+ * a 12-character random prefix, 43 characters (256 bits) of secret. The tenant in the key
+ * is what makes verification a single indexed lookup; a key names no secret of the tenant.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../db.js';
+import { withService } from '../actor.js';
+import { apiKeys, type ApiKey } from '../schema/identity.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { atomic, id, nonBlank, pageSize, parse, pgText, single } from './util.js';
+
+const KEY_RE = /^aip_([A-Za-z0-9_-]{22})_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const PREFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+const uuidToB64 = (u: string) => Buffer.from(u.replace(/-/g, ''), 'hex').toString('base64url');
+const b64ToUuid = (b: string) => {
+  const h = Buffer.from(b, 'base64url').toString('hex');
+  return h.length === 32 ? `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}` : '';
+};
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+function randomPrefix(): string {
+  const bytes = randomBytes(12);
+  return [...bytes].map((b) => PREFIX_ALPHABET[b % PREFIX_ALPHABET.length]).join('');
+}
+
+/** A key as listed: everything but the hash. */
+export type ApiKeyInfo = Omit<ApiKey, 'keyHash'>;
+const { keyHash: _hash, ...infoColumns } = getTableColumns(apiKeys);
+
+const scope = pgText(100).regex(/^[a-z][a-z0-9_.:*-]*$/, 'scopes are lowercase words like "documents:read"');
+
+export const issueApiKeyParams = z.object({
+  tenantId: id,
+  name: nonBlank(200),
+  scopes: z.array(scope).max(50).default([]),
+  expiresAt: z.coerce
+    .date()
+    .refine((d) => d.getTime() > Date.now(), 'must be in the future')
+    .optional(),
+});
+
+/**
+ * Issues a key for the actor (run under `withActor`; members and above). The returned `key`
+ * is the only time the secret exists outside the caller: store it or lose it.
+ */
+export async function issueApiKey(
+  db: DbOrTx,
+  params: z.input<typeof issueApiKeyParams>,
+): Promise<{ key: string; apiKey: ApiKeyInfo }> {
+  const p = parse(issueApiKeyParams, params, 'API key');
+  const prefix = randomPrefix();
+  const key = `aip_${uuidToB64(p.tenantId)}_${prefix}_${randomBytes(32).toString('base64url')}`;
+  return single(db, async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        tenantId: p.tenantId,
+        userId: sql`app.current_user_id()`,
+        name: p.name,
+        prefix,
+        keyHash: hashKey(key),
+        scopes: p.scopes,
+        expiresAt: p.expiresAt ?? null,
+      })
+      .returning(infoColumns);
+    return { key, apiKey: row! };
+  });
+}
+
+export type VerifyFailure = 'malformed' | 'unknown' | 'revoked' | 'expired' | 'scope' | 'no_member';
+export type VerifyResult =
+  | { ok: true; keyId: string; tenantId: string; userId: string; scopes: string[] }
+  | { ok: false; reason: VerifyFailure };
+
+export const verifyApiKeyParams = z.object({
+  key: z.string().max(200),
+  /** Scopes the request needs; `*` in a key's scopes grants all. */
+  requiredScopes: z.array(scope).max(50).default([]),
+  /** Record `last_used_at` (at most once a minute per key). Default true. */
+  touch: z.boolean().default(true),
+});
+
+/**
+ * Verifies a presented key (service role: it runs before anyone is known). One indexed
+ * lookup by (tenant, prefix); the stored hash is compared in constant time; then expiry,
+ * revocation, scope and the owner's membership are checked. The result says why a key is
+ * refused, for logs — tell the client only "invalid key".
+ */
+export async function verifyApiKey(db: Db, params: z.input<typeof verifyApiKeyParams>): Promise<VerifyResult> {
+  const p = parse(verifyApiKeyParams, params, 'API key verification');
+  const m = KEY_RE.exec(p.key);
+  const tenantId = m ? b64ToUuid(m[1]!) : '';
+  if (!m || !tenantId) return { ok: false, reason: 'malformed' };
+  const prefix = m[2]!;
+  const presented = Buffer.from(hashKey(p.key), 'hex');
+  return withService(db, async (tx) => {
+    const [k] = await tx
+      .select({
+        id: apiKeys.id,
+        userId: apiKeys.userId,
+        keyHash: apiKeys.keyHash,
+        scopes: apiKeys.scopes,
+        expiresAt: apiKeys.expiresAt,
+        revokedAt: apiKeys.revokedAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+        member: sql<boolean>`exists (select 1 from tenant_memberships m
+                                    where m.tenant_id = ${apiKeys.tenantId} and m.user_id = ${apiKeys.userId})`,
+      })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.prefix, prefix)));
+    // compare against a dummy hash when the prefix is unknown, so both paths cost the same
+    const stored = Buffer.from(k?.keyHash ?? '0'.repeat(64), 'hex');
+    const match = timingSafeEqual(stored, presented);
+    if (!k || !match) return { ok: false, reason: 'unknown' };
+    if (k.revokedAt) return { ok: false, reason: 'revoked' };
+    if (k.expiresAt && k.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
+    if (!k.userId || !k.member) return { ok: false, reason: 'no_member' };
+    if (!k.scopes.includes('*') && !p.requiredScopes.every((s) => k.scopes.includes(s)))
+      return { ok: false, reason: 'scope' };
+    if (p.touch && (!k.lastUsedAt || Date.now() - k.lastUsedAt.getTime() > 60_000)) {
+      await tx
+        .update(apiKeys)
+        .set({ lastUsedAt: sql`now()` })
+        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, k.id)));
+    }
+    return { ok: true, keyId: k.id, tenantId, userId: k.userId, scopes: k.scopes };
+  });
+}
+
+export const listApiKeysParams = z.object({
+  tenantId: id,
+  /** Include revoked keys (default false). */
+  includeRevoked: z.boolean().default(false),
+  limit: pageSize,
+});
+
+/** Keys the actor may see (their own; tenant admins: all), newest first; never the hash. */
+export async function listApiKeys(db: DbOrTx, params: z.input<typeof listApiKeysParams>): Promise<ApiKeyInfo[]> {
+  const p = parse(listApiKeysParams, params, 'API key query');
+  return single(db, (tx) =>
+    tx
+      .select(infoColumns)
+      .from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, p.tenantId), p.includeRevoked ? undefined : isNull(apiKeys.revokedAt)))
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+      .limit(p.limit),
+  );
+}
+
+/** Revokes a key (its owner or a tenant admin). Idempotent: revoking twice keeps the first time. */
+export async function revokeApiKey(
+  db: DbOrTx,
+  params: { tenantId: string; keyId: string },
+): Promise<ApiKeyInfo> {
+  const p = parse(z.object({ tenantId: id, keyId: id }), params, 'API key');
+  return atomic(db, async (tx) => {
+    const [row] = await tx
+      .select(infoColumns)
+      .from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, p.tenantId), eq(apiKeys.id, p.keyId)))
+      .for('update');
+    if (!row) throw new NotFoundError(`API key ${p.keyId} not found`);
+    if (row.revokedAt) return row;
+    const [out] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiKeys.tenantId, p.tenantId), eq(apiKeys.id, p.keyId)))
+      .returning(infoColumns);
+    if (!out) throw new NotFoundError(`API key ${p.keyId} not found`);
+    return out;
+  });
+}
+
+/** Parses a key's public parts (tenant, prefix) without looking anything up. */
+export function parseApiKey(key: string): { tenantId: string; prefix: string } {
+  const m = KEY_RE.exec(key);
+  const tenantId = m ? b64ToUuid(m[1]!) : '';
+  if (!m || !tenantId)
+    throw new ValidationError('invalid API key', [{ code: 'custom', message: 'not an ai-platform-db key', path: ['key'] }]);
+  return { tenantId, prefix: m[2]! };
+}

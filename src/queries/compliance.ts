@@ -1,0 +1,337 @@
+/**
+ * Compliance and maintenance: GDPR deletion requests (dry run, batched resumable purge through
+ * the one privileged path, tombstone), tenant retention, partition maintenance, audit reads.
+ *
+ * Requests are filed and audit logs read by tenant admins (`withActor`); dry runs, purges,
+ * retention and partition maintenance are back-end jobs: they take the root `Db` and run
+ * each batch in its own short transaction as the service role.
+ */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../db.js';
+import { withService } from '../actor.js';
+import { deletionRequests, retentionJobs, type DeletionRequest, type RetentionJob } from '../schema/compliance.js';
+import { auditLogs, type AuditLog } from '../schema/partitioned.js';
+import { mapErrors, NotFoundError } from './errors.js';
+import { atomic, id, pageSize, parse, pgText, rows, single } from './util.js';
+
+// ---------------------------------------------------------------- GDPR
+export const requestDeletionParams = z.discriminatedUnion('scope', [
+  z.object({ tenantId: id, scope: z.literal('user'), userId: id }),
+  z.object({ tenantId: id, scope: z.literal('tenant') }),
+]);
+
+/** Files a deletion request (tenant admins). A second open request for the same subject returns the first. */
+export async function requestDeletion(
+  db: DbOrTx,
+  params: z.input<typeof requestDeletionParams>,
+): Promise<DeletionRequest> {
+  const p = parse(requestDeletionParams, params, 'deletion request');
+  const userId = p.scope === 'user' ? p.userId : null;
+  return atomic(db, async (tx) => {
+    const [open] = await rows<{ id: string }>(
+      tx,
+      sql`select id from deletion_requests
+          where tenant_id = ${p.tenantId} and scope = ${p.scope} and user_id is not distinct from ${userId}::uuid
+            and status <> 'completed' and status <> 'failed'
+          limit 1`,
+    );
+    if (open) {
+      const [r] = await tx
+        .select()
+        .from(deletionRequests)
+        .where(and(eq(deletionRequests.tenantId, p.tenantId), eq(deletionRequests.id, open.id)));
+      return r!;
+    }
+    const [r] = await tx
+      .insert(deletionRequests)
+      .values({ tenantId: p.tenantId, scope: p.scope, userId, requestedBy: sql`app.current_user_id()` })
+      .returning();
+    return r!;
+  });
+}
+
+export interface PurgeReport {
+  steps: { step: number; key: string; rows: number }[];
+  total: number;
+}
+
+/**
+ * Counts, per table, the rows the purge would delete (`table`) or de-identify
+ * (`table.column`), stores the report on the request and marks it `dry_run`. Nothing is
+ * deleted. Service role.
+ */
+export async function deletionDryRun(db: Db, params: { tenantId: string; requestId: string }): Promise<PurgeReport> {
+  const p = parse(z.object({ tenantId: id, requestId: id }), params, 'deletion request');
+  return mapErrors(() =>
+    withService(db, async (tx) => {
+      const [r] = await rows<{ report: PurgeReport }>(
+        tx,
+        sql`select app.gdpr_dry_run(${p.tenantId}::uuid, ${p.requestId}::uuid) as report`,
+      );
+      const report = typeof r!.report === 'string' ? (JSON.parse(r!.report) as PurgeReport) : r!.report;
+      return { steps: report.steps.map((s) => ({ ...s, rows: Number(s.rows) })), total: Number(report.total) };
+    }),
+  );
+}
+
+export const executeDeletionParams = z.object({
+  tenantId: id,
+  requestId: id,
+  batchSize: z.number().int().min(1).max(100_000).default(1000),
+  /** Stop after this many batches (the purge resumes on the next call). */
+  maxBatches: z.number().int().min(1).optional(),
+  /** The operator, recorded on the tombstone. */
+  actorId: id.optional(),
+});
+
+export interface PurgeProgress {
+  done: boolean;
+  batches: number;
+  /** Rows per step key in this call. */
+  rows: Record<string, number>;
+}
+
+/**
+ * Executes a dry-run request in batches, each its own transaction through
+ * `app.gdpr_purge_step` (the only path allowed to delete append-only history). Progress is
+ * committed with every batch: after a crash, call it again and it carries on. When the last
+ * step is done the request is `completed` and a tombstone (`gdpr.purge`, counts only) is in
+ * the audit log.
+ */
+export async function executeDeletion(
+  db: Db,
+  params: z.input<typeof executeDeletionParams>,
+  options: { onBatch?: (b: { key: string; rows: number; step: number }) => void } = {},
+): Promise<PurgeProgress> {
+  const p = parse(executeDeletionParams, params, 'deletion execution');
+  const out: PurgeProgress = { done: false, batches: 0, rows: {} };
+  while (!out.done && (p.maxBatches === undefined || out.batches < p.maxBatches)) {
+    const res = await mapErrors(() =>
+      withService(
+        db,
+        async (tx) => {
+          const [r] = await rows<{ res: { done: boolean; key: string | null; rows: number; step: number } }>(
+            tx,
+            sql`select app.gdpr_purge_step(${p.tenantId}::uuid, ${p.requestId}::uuid, ${p.batchSize}::integer) as res`,
+          );
+          return typeof r!.res === 'string' ? JSON.parse(r!.res) : r!.res;
+        },
+        p.actorId ? { actorId: p.actorId } : {},
+      ),
+    );
+    out.batches++;
+    out.done = res.done;
+    if (res.key) {
+      out.rows[res.key] = (out.rows[res.key] ?? 0) + Number(res.rows);
+      options.onBatch?.({ key: res.key, rows: Number(res.rows), step: res.step });
+    }
+  }
+  return out;
+}
+
+/** A deletion request with its report and progress (tenant admins). */
+export async function getDeletionRequest(
+  db: DbOrTx,
+  params: { tenantId: string; requestId: string },
+): Promise<DeletionRequest> {
+  const p = parse(z.object({ tenantId: id, requestId: id }), params, 'deletion request');
+  return single(db, async (tx) => {
+    const [r] = await tx
+      .select()
+      .from(deletionRequests)
+      .where(and(eq(deletionRequests.tenantId, p.tenantId), eq(deletionRequests.id, p.requestId)));
+    if (!r) throw new NotFoundError(`deletion request ${p.requestId} not found`);
+    return r;
+  });
+}
+
+// ---------------------------------------------------------------- retention
+export const runRetentionParams = z.object({
+  /** The clock (tests and back-fills); default now. */
+  now: z.coerce.date().optional(),
+  batchSize: z.number().int().min(1).max(100_000).default(5000),
+  /** Only this tenant's rows (partitions are still dropped only when every tenant's rows expired). */
+  tenantId: id.optional(),
+});
+
+export interface RetentionSummary {
+  jobs: RetentionJob[];
+  partitionsDropped: string[];
+}
+
+/**
+ * The retention job: for every tenant with `retention_days`, deletes its chat messages,
+ * usage events and audit rows older than the cutoff in batches (one transaction each), and
+ * records a `retention_jobs` row and an audit record; then drops every past monthly
+ * partition whose rows have all expired. Run it daily.
+ */
+export async function runRetention(db: Db, params: z.input<typeof runRetentionParams> = {}): Promise<RetentionSummary> {
+  const p = parse(runRetentionParams, params, 'retention run');
+  const now = p.now ?? new Date();
+  const tenants = await mapErrors(() =>
+    withService(db, (tx) =>
+      rows<{ id: string; retention_days: number }>(
+        tx,
+        sql`select id, retention_days from tenants
+            where retention_days is not null ${p.tenantId ? sql`and id = ${p.tenantId}` : sql``} order by id`,
+      ),
+    ),
+  );
+  const jobs: RetentionJob[] = [];
+  for (const t of tenants) {
+    const cutoff = new Date(now.getTime() - t.retention_days * 86_400_000);
+    const job = await mapErrors(() =>
+      withService(db, async (tx) => {
+        const [j] = await tx
+          .insert(retentionJobs)
+          .values({ tenantId: t.id, scheduledAt: now, status: 'running' })
+          .returning();
+        return j!;
+      }),
+    );
+    const removed: Record<string, number> = {};
+    for (;;) {
+      const batch = await mapErrors(() =>
+        withService(db, async (tx) => {
+          const [r] = await rows<{ res: Record<string, number> | string }>(
+            tx,
+            sql`select app.retention_purge_batch(${t.id}::uuid, ${cutoff.toISOString()}::timestamptz, ${p.batchSize}::integer) as res`,
+          );
+          return typeof r!.res === 'string' ? (JSON.parse(r!.res) as Record<string, number>) : r!.res;
+        }),
+      );
+      let any = false;
+      for (const [table, n] of Object.entries(batch)) {
+        removed[table] = (removed[table] ?? 0) + Number(n);
+        if (Number(n) >= p.batchSize) any = true;
+      }
+      if (!any) break;
+    }
+    const done = await mapErrors(() =>
+      withService(db, async (tx) => {
+        const [j] = await tx
+          .update(retentionJobs)
+          .set({ status: 'completed', executedAt: sql`now()`, result: { cutoff: cutoff.toISOString(), removed } })
+          .where(and(eq(retentionJobs.tenantId, t.id), eq(retentionJobs.id, job.id)))
+          .returning();
+        await tx.insert(auditLogs).values({
+          tenantId: t.id,
+          action: 'retention.purge',
+          tableName: 'retention_jobs',
+          recordId: job.id,
+          newData: { cutoff: cutoff.toISOString(), removed },
+        });
+        return j!;
+      }),
+    );
+    jobs.push(done);
+  }
+  const partitionsDropped = await mapErrors(() =>
+    withService(db, async (tx) => {
+      const [r] = await rows<{ dropped: string[] | string }>(
+        tx,
+        sql`select app.drop_expired_partitions(${now.toISOString()}::timestamptz) as dropped`,
+      );
+      const d = r!.dropped;
+      return Array.isArray(d) ? d : d.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+    }),
+  );
+  return { jobs, partitionsDropped };
+}
+
+// ---------------------------------------------------------------- partitions
+export const ensurePartitionsParams = z.object({
+  monthsAhead: z.number().int().min(0).max(120).default(3),
+  /** First month to cover (`YYYY-MM-01`); default the current month. */
+  fromMonth: z.iso.date().optional(),
+});
+
+/**
+ * Creates the monthly partitions of the messages, usage events and audit log from the
+ * current month to `monthsAhead` months ahead. Idempotent and safe to run concurrently (an
+ * advisory lock serialises it); returns how many partitions it created. Run it daily.
+ */
+export async function ensurePartitions(db: Db, params: z.input<typeof ensurePartitionsParams> = {}): Promise<number> {
+  const p = parse(ensurePartitionsParams, params, 'partition maintenance');
+  return mapErrors(() =>
+    withService(db, async (tx) => {
+      const [r] = await rows<{ n: number }>(
+        tx,
+        sql`select app.ensure_partitions(${p.monthsAhead}::integer, ${p.fromMonth ?? null}::date) as n`,
+      );
+      return Number(r!.n);
+    }),
+  );
+}
+
+/** The partitions of each partitioned table, oldest first, with their bounds. */
+export async function listPartitions(db: Db): Promise<{ parent: string; partition: string; from: string; to: string }[]> {
+  const list = await mapErrors(() =>
+    withService(db, (tx) =>
+      rows<{ parent: string; partition: string; bound: string }>(
+        tx,
+        sql`select p.relname as parent, c.relname as partition, pg_get_expr(c.relpartbound, c.oid) as bound
+            from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+            where p.relname in ('chat_messages', 'usage_events', 'audit_logs')
+            order by p.relname, c.relname`,
+      ),
+    ),
+  );
+  return list.map((r) => {
+    const m = /FROM \('([^']+)'\) TO \('([^']+)'\)/.exec(r.bound);
+    return { parent: r.parent, partition: r.partition, from: m?.[1] ?? '', to: m?.[2] ?? '' };
+  });
+}
+
+// ---------------------------------------------------------------- audit
+export const listAuditLogParams = z.object({
+  tenantId: id,
+  actorId: id.optional(),
+  tableName: pgText(100).optional(),
+  recordId: pgText(200).optional(),
+  action: pgText(100).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  /** Cursor from the previous page. */
+  before: z.object({ createdAt: z.string().max(64), id }).optional(),
+  limit: pageSize,
+}).refine((p) => !p.from || !p.to || p.from <= p.to, { message: '`from` is after `to`', path: ['from'] });
+
+/**
+ * The tenant's audit log, newest first, keyset-paginated (tenant admins; RLS hides it from
+ * everyone else). Filters by actor, resource (table, record), action and time.
+ */
+export async function listAuditLog(
+  db: DbOrTx,
+  params: z.input<typeof listAuditLogParams>,
+): Promise<{ items: AuditLog[]; next: { createdAt: string; id: string } | undefined }> {
+  const p = parse(listAuditLogParams, params, 'audit query');
+  return single(db, async (tx) => {
+    const list = await tx
+      .select({ row: auditLogs, cursor: sql<string>`${auditLogs.createdAt}::text` })
+      .from(auditLogs)
+      .where(
+        and(
+          eq(auditLogs.tenantId, p.tenantId),
+          p.actorId ? eq(auditLogs.actorId, p.actorId) : undefined,
+          p.tableName ? eq(auditLogs.tableName, p.tableName) : undefined,
+          p.recordId ? eq(auditLogs.recordId, p.recordId) : undefined,
+          p.action ? eq(auditLogs.action, p.action) : undefined,
+          p.from ? sql`${auditLogs.createdAt} >= ${p.from.toISOString()}::timestamptz` : undefined,
+          p.to ? sql`${auditLogs.createdAt} < ${p.to.toISOString()}::timestamptz` : undefined,
+          p.before
+            ? sql`(${auditLogs.createdAt}, ${auditLogs.id}) < (${p.before.createdAt}::timestamptz, ${p.before.id}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(auditLogs.createdAt), desc(auditLogs.id))
+      .limit(p.limit + 1);
+    const items = list.slice(0, p.limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((r) => r.row),
+      next: list.length > p.limit && last ? { createdAt: last.cursor, id: last.row.id } : undefined,
+    };
+  });
+}

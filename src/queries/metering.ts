@@ -1,0 +1,338 @@
+/**
+ * Metering and quotas: usage events (append-only, idempotent by key), daily rollups, quota
+ * checks, credits (exact under concurrency) and token purchases.
+ *
+ * Who calls what: usage events, rollups, credit grants and purchases are written by trusted
+ * back-end code (`withService`); `checkQuota` and `consumeCredits` also work under
+ * `withActor` for the actor's own tenant and credits (definer functions check that).
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '../db.js';
+import {
+  creditBalances,
+  subscriptions,
+  tokenPurchases,
+  usageDaily,
+  usageKind,
+  type CreditBalance,
+  type TokenPurchase,
+  type UsageDaily,
+} from '../schema/billing.js';
+import { ConflictError } from './errors.js';
+import { atomic, id, jsonValue, parse, pgText, rows, single } from './util.js';
+
+const count = (max = Number.MAX_SAFE_INTEGER) => z.number().int().min(0).max(max);
+
+// ---------------------------------------------------------------- usage events
+export const usageEventInput = z
+  .object({
+    tenantId: id,
+    kind: z.enum(usageKind.enumValues),
+    userId: id.optional(),
+    projectId: id.optional(),
+    sessionId: id.optional(),
+    model: pgText(200).optional(),
+    tokensIn: count().default(0),
+    tokensOut: count().default(0),
+    requests: count(2_147_483_647).default(1),
+    storageBytes: count().default(0),
+    /** Decimal string or number, ≥ 0, 6 decimals kept. */
+    costUsd: z
+      .union([z.number().min(0).max(1e8), z.string().regex(/^\d{1,8}(\.\d{1,6})?$/)])
+      .default(0),
+    /** With `occurredAt`, makes a retried event a no-op. */
+    idempotencyKey: pgText(200).optional(),
+    occurredAt: z.coerce.date().optional(),
+    metadata: z.record(z.string(), jsonValue).optional(),
+  })
+  .refine((e) => !e.idempotencyKey || e.occurredAt, {
+    message: 'an idempotency key needs the event time (occurredAt): a retry must name the same instant',
+    path: ['occurredAt'],
+  });
+export type UsageEventInput = z.input<typeof usageEventInput>;
+
+/**
+ * Records usage events in one statement; events whose (tenant, idempotency key, time) is
+ * already stored are skipped. Returns how many were written.
+ */
+export async function recordUsage(db: DbOrTx, events: UsageEventInput[]): Promise<{ inserted: number; skipped: number }> {
+  const list = parse(z.array(usageEventInput).min(1).max(10_000), events, 'usage events');
+  return single(db, async (tx) => {
+    const payload = JSON.stringify(
+      list.map((e) => ({
+        tenant_id: e.tenantId,
+        kind: e.kind,
+        user_id: e.userId ?? null,
+        project_id: e.projectId ?? null,
+        session_id: e.sessionId ?? null,
+        model: e.model ?? null,
+        tokens_in: e.tokensIn,
+        tokens_out: e.tokensOut,
+        requests: e.requests,
+        storage_bytes: e.storageBytes,
+        cost_usd: String(e.costUsd),
+        idempotency_key: e.idempotencyKey ?? null,
+        occurred_at: e.occurredAt?.toISOString() ?? null,
+        metadata: e.metadata ?? {},
+      })),
+    );
+    const out = await rows<{ n: number }>(
+      tx,
+      sql`with ins as (
+            insert into usage_events (tenant_id, kind, user_id, project_id, session_id, model, tokens_in, tokens_out,
+                                      requests, storage_bytes, cost_usd, idempotency_key, occurred_at, metadata)
+            select r.tenant_id, r.kind, r.user_id, r.project_id, r.session_id, r.model, r.tokens_in, r.tokens_out,
+                   r.requests, r.storage_bytes, r.cost_usd, r.idempotency_key, coalesce(r.occurred_at, now()), r.metadata
+            from jsonb_to_recordset(${payload}::jsonb) as r(
+              tenant_id uuid, kind usage_kind, user_id uuid, project_id uuid, session_id uuid, model text,
+              tokens_in bigint, tokens_out bigint, requests integer, storage_bytes bigint, cost_usd numeric,
+              idempotency_key text, occurred_at timestamptz, metadata jsonb)
+            on conflict (tenant_id, idempotency_key, occurred_at) where idempotency_key is not null do nothing
+            returning 1)
+          select count(*)::int as n from ins`,
+    );
+    const inserted = out[0]!.n;
+    return { inserted, skipped: list.length - inserted };
+  });
+}
+
+// ---------------------------------------------------------------- rollups
+export const rollupParams = z.object({
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: z.iso.date(),
+  tenantId: id.optional(),
+});
+
+/**
+ * Recomputes the daily rollup (`usage_daily`) of one UTC day from the usage events: a
+ * tenant-wide row (project = nil uuid) with the tenant's totals, and one row per project
+ * that had usage. Idempotent: running it again for the same day replaces the numbers.
+ */
+export async function rollupUsageDaily(db: DbOrTx, params: z.input<typeof rollupParams>): Promise<UsageDaily[]> {
+  const p = parse(rollupParams, params, 'rollup');
+  const tenantFilter = (col: string) => (p.tenantId ? sql`and ${sql.raw(col)} = ${p.tenantId}` : sql``);
+  return atomic(db, async (tx) => {
+    await tx.execute(sql`
+      with bounds as (select (${p.day}::date)::timestamp at time zone 'UTC' as lo,
+                             ((${p.day}::date) + 1)::timestamp at time zone 'UTC' as hi),
+      ev as (
+        select e.tenant_id, e.project_id,
+               sum(e.tokens_in + e.tokens_out) as tokens, sum(e.requests) as requests,
+               sum(case when e.kind = 'ingestion' then e.requests else 0 end) as ingestions,
+               sum(e.cost_usd) as cost
+        from usage_events e, bounds b
+        where e.occurred_at >= b.lo and e.occurred_at < b.hi ${tenantFilter('e.tenant_id')}
+        group by grouping sets ((e.tenant_id), (e.tenant_id, e.project_id))
+        having grouping(e.project_id) = 1 or e.project_id is not null),
+      tenant_rows as (
+        select t.id as tenant_id, '00000000-0000-0000-0000-000000000000'::uuid as project_id,
+               coalesce(ev.tokens, 0) as tokens, coalesce(ev.requests, 0) as requests,
+               coalesce(ev.ingestions, 0) as ingestions, coalesce(ev.cost, 0) as cost,
+               (select coalesce(sum(f.file_size), 0) from artifact_files f where f.tenant_id = t.id)
+                 + (select coalesce(sum(f.size_bytes), 0) from workspace_files f where f.tenant_id = t.id)
+                 + (select coalesce(sum(f.file_size), 0) from file_uploads f where f.tenant_id = t.id) as storage,
+               (select count(*) from projects x where x.tenant_id = t.id and x.deleted_at is null) as projects,
+               (select count(*) from tenant_memberships x where x.tenant_id = t.id) as users,
+               (select count(*) from chat_sessions x where x.tenant_id = t.id and x.deleted_at is null) as chats,
+               (select count(*) from artifacts x where x.tenant_id = t.id) as artifacts,
+               (select count(*) from workspace_files x where x.tenant_id = t.id)
+                 + (select count(*) from file_uploads x where x.tenant_id = t.id) as files,
+               (select greatest(0, s.base_token_limit + s.additional_tokens - coalesce((
+                          select sum(u.tokens_in + u.tokens_out) from usage_events u
+                          where u.tenant_id = t.id and u.occurred_at >= coalesce(s.current_period_start, '-infinity')
+                            and u.occurred_at < (select hi from bounds)), 0))
+                  from subscriptions s where s.tenant_id = t.id) as remaining
+        from tenants t
+        left join ev on ev.tenant_id = t.id and ev.project_id is null
+        where t.deleted_at is null and not t.is_global ${tenantFilter('t.id')}),
+      project_rows as (
+        select ev.tenant_id, ev.project_id, ev.tokens, ev.requests, ev.ingestions, ev.cost, 0::bigint as storage,
+               0::bigint as projects, 0::bigint as users,
+               (select count(*) from chat_sessions x where x.tenant_id = ev.tenant_id and x.project_id = ev.project_id) as chats,
+               (select count(*) from artifacts x where x.tenant_id = ev.tenant_id and x.project_id = ev.project_id) as artifacts,
+               0::bigint as files, null::bigint as remaining
+        from ev where ev.project_id is not null)
+      insert into usage_daily (tenant_id, day, project_id, tokens_used, requests, ingestions, storage_used, cost_usd,
+                               total_projects, total_users, total_chats, total_artifacts, total_files, tokens_remaining)
+      select tenant_id, ${p.day}::date, project_id, tokens, requests, ingestions, storage, cost,
+             projects, users, chats, artifacts, files, remaining
+      from (select * from tenant_rows union all select * from project_rows) r
+      on conflict (tenant_id, day, project_id) do update set
+        tokens_used = excluded.tokens_used, requests = excluded.requests, ingestions = excluded.ingestions,
+        storage_used = excluded.storage_used, cost_usd = excluded.cost_usd, total_projects = excluded.total_projects,
+        total_users = excluded.total_users, total_chats = excluded.total_chats,
+        total_artifacts = excluded.total_artifacts, total_files = excluded.total_files,
+        tokens_remaining = excluded.tokens_remaining`);
+    return tx
+      .select()
+      .from(usageDaily)
+      .where(p.tenantId ? and(eq(usageDaily.day, p.day), eq(usageDaily.tenantId, p.tenantId)) : eq(usageDaily.day, p.day))
+      .orderBy(usageDaily.tenantId, usageDaily.projectId);
+  });
+}
+
+// ---------------------------------------------------------------- quotas
+export const quotaDimension = z.enum(['tokens', 'ingestions', 'storage', 'requests']);
+export const checkQuotaParams = z.object({
+  tenantId: id,
+  dimension: quotaDimension,
+  /** What the caller is about to use (tokens, ingestions, bytes, requests). */
+  amount: count().default(1),
+});
+
+export interface QuotaDecision {
+  allowed: boolean;
+  /** NULL: this dimension has no limit. */
+  limit: number | null;
+  /** Used in the current window: today (UTC) for tokens and ingestions, the last minute for requests, now for storage. */
+  used: number;
+  /** Left after this use would be allowed (never negative); NULL without a limit. */
+  remaining: number | null;
+}
+
+/**
+ * Answers whether `amount` more of a dimension fits the tenant's quota (`tenant_quotas`;
+ * no row or a NULL limit = unlimited). A check, not a reservation: record the usage after.
+ */
+export async function checkQuota(db: DbOrTx, params: z.input<typeof checkQuotaParams>): Promise<QuotaDecision> {
+  const p = parse(checkQuotaParams, params, 'quota check');
+  return single(db, async (tx) => {
+    const [r] = await rows<{ lim: string | null; used: string }>(
+      tx,
+      sql`select * from app.quota_usage(${p.tenantId}, ${p.dimension})`,
+    );
+    const limit = r!.lim === null ? null : Number(r!.lim);
+    const used = Number(r!.used);
+    if (limit === null) return { allowed: true, limit, used, remaining: null };
+    const allowed = used + p.amount <= limit;
+    return { allowed, limit, used, remaining: Math.max(0, limit - used - (allowed ? p.amount : 0)) };
+  });
+}
+
+// ---------------------------------------------------------------- credits
+export const consumeCreditsParams = z.object({
+  tenantId: id,
+  userId: id,
+  amount: z.number().int().min(1).max(1_000_000).default(1),
+});
+
+/**
+ * Consumes credits with one conditional UPDATE (`app.consume_credits`): exact under any
+ * number of concurrent callers, never below zero. Returns what is left (NULL = unlimited);
+ * throws InsufficientCreditsError when the balance does not cover `amount`.
+ */
+export async function consumeCredits(
+  db: DbOrTx,
+  params: z.input<typeof consumeCreditsParams>,
+): Promise<{ remaining: number | null }> {
+  const p = parse(consumeCreditsParams, params, 'credit consumption');
+  return single(db, async (tx) => {
+    const [r] = await rows<{ remaining: number | null }>(
+      tx,
+      sql`select app.consume_credits(${p.tenantId}::uuid, ${p.userId}::uuid, ${p.amount}::integer) as remaining`,
+    );
+    return { remaining: r!.remaining === null ? null : Number(r!.remaining) };
+  });
+}
+
+export const grantCreditsParams = z
+  .object({
+    tenantId: id,
+    userId: id,
+    /** Added to the balance. */
+    add: z.number().int().min(0).max(1_000_000_000).optional(),
+    /** Sets the "unlimited" flag (a paying plan). */
+    unlimited: z.boolean().optional(),
+    resetAt: z.iso.date().nullable().optional(),
+  })
+  .refine((p) => p.add !== undefined || p.unlimited !== undefined || p.resetAt !== undefined, {
+    message: 'nothing to grant',
+  });
+
+/** Creates or tops up a user's credit balance (service role). */
+export async function grantCredits(db: DbOrTx, params: z.input<typeof grantCreditsParams>): Promise<CreditBalance> {
+  const p = parse(grantCreditsParams, params, 'credit grant');
+  return single(db, async (tx) => {
+    const [row] = await tx
+      .insert(creditBalances)
+      .values({
+        tenantId: p.tenantId,
+        userId: p.userId,
+        remaining: p.add ?? 0,
+        unlimited: p.unlimited ?? false,
+        resetAt: p.resetAt ?? null,
+      })
+      .onConflictDoUpdate({
+        target: [creditBalances.tenantId, creditBalances.userId],
+        set: {
+          remaining: sql`${creditBalances.remaining} + ${p.add ?? 0}`,
+          ...(p.unlimited !== undefined ? { unlimited: p.unlimited } : {}),
+          ...(p.resetAt !== undefined ? { resetAt: p.resetAt } : {}),
+        },
+      })
+      .returning();
+    return row!;
+  });
+}
+
+// ---------------------------------------------------------------- token purchases
+export const recordTokenPurchaseParams = z.object({
+  tenantId: id,
+  /** The payment provider's id: a webhook delivered twice records one purchase. */
+  paymentIntentId: pgText(200).min(1),
+  tokenAmount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  pricePaid: z.union([z.number().min(0).max(1e8), z.string().regex(/^\d{1,8}(\.\d{1,2})?$/)]),
+  status: z.enum(['pending', 'completed', 'failed']),
+  createdBy: id.optional(),
+});
+
+/**
+ * Records a token purchase or moves it on (pending → completed | failed), idempotently by
+ * payment id. Completion adds the tokens to the subscription once, in the same transaction
+ * (trigger `app.apply_token_purchase`). Service role.
+ */
+export async function recordTokenPurchase(
+  db: DbOrTx,
+  params: z.input<typeof recordTokenPurchaseParams>,
+): Promise<{ purchase: TokenPurchase; additionalTokens: number }> {
+  const p = parse(recordTokenPurchaseParams, params, 'token purchase');
+  return atomic(db, async (tx) => {
+    const [existing] = await tx
+      .select()
+      .from(tokenPurchases)
+      .where(and(eq(tokenPurchases.tenantId, p.tenantId), eq(tokenPurchases.stripePaymentIntentId, p.paymentIntentId)))
+      .for('update');
+    let purchase: TokenPurchase;
+    if (!existing) {
+      [purchase] = (await tx
+        .insert(tokenPurchases)
+        .values({
+          tenantId: p.tenantId,
+          stripePaymentIntentId: p.paymentIntentId,
+          tokenAmount: p.tokenAmount,
+          pricePaid: String(p.pricePaid),
+          status: p.status,
+          createdBy: p.createdBy ?? null,
+        })
+        .returning()) as [TokenPurchase];
+    } else {
+      if (existing.tokenAmount !== p.tokenAmount || Number(existing.pricePaid) !== Number(p.pricePaid))
+        throw new ConflictError(`payment ${p.paymentIntentId} is recorded with another amount`, {
+          tokenAmount: existing.tokenAmount,
+          pricePaid: existing.pricePaid,
+        });
+      purchase = existing;
+      if (existing.status !== p.status && p.status !== 'pending') {
+        // the trigger refuses anything but pending -> completed | failed
+        [purchase] = (await tx
+          .update(tokenPurchases)
+          .set({ status: p.status })
+          .where(and(eq(tokenPurchases.tenantId, p.tenantId), eq(tokenPurchases.id, existing.id)))
+          .returning()) as [TokenPurchase];
+      }
+    }
+    const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.tenantId, p.tenantId));
+    return { purchase, additionalTokens: sub?.additionalTokens ?? 0 };
+  });
+}
