@@ -111,8 +111,9 @@ export async function verifyApiKey(db: Db, params: z.input<typeof verifyApiKeyPa
         expiresAt: apiKeys.expiresAt,
         revokedAt: apiKeys.revokedAt,
         lastUsedAt: apiKeys.lastUsedAt,
+        // qualified by hand: drizzle prints a one-table select's columns unqualified
         member: sql<boolean>`exists (select 1 from tenant_memberships m
-                                    where m.tenant_id = ${apiKeys.tenantId} and m.user_id = ${apiKeys.userId})`,
+                                    where m.tenant_id = api_keys.tenant_id and m.user_id = api_keys.user_id)`,
       })
       .from(apiKeys)
       .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.prefix, prefix)));
