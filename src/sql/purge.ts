@@ -87,6 +87,7 @@ const USER_COLUMNS_WITHOUT_FK: [string, string][] = [
   ['usage_events', 'user_id'],
   ['agent_task_logs', 'user_id'],
   ['audit_logs', 'actor_id'],
+  ['deletion_requests', 'user_id'],
 ];
 
 /** Every (table, column) of a tenant table that references a user. */
