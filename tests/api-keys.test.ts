@@ -43,8 +43,14 @@ describeBackends('API keys', (t) => {
     );
     expect(audit).not.toContain(row!.key_hash);
     // viewers may not issue keys; bad input writes nothing
-    await rejectsWith(as('viewer', (tx) => issueApiKey(tx, { tenantId: w.tenantA, name: 'v' })), ForbiddenError);
-    await rejectsWith(as('member', (tx) => issueApiKey(tx, { tenantId: w.tenantA, name: ' ' })), ValidationError);
+    await rejectsWith(
+      as('viewer', (tx) => issueApiKey(tx, { tenantId: w.tenantA, name: 'v' })),
+      ForbiddenError,
+    );
+    await rejectsWith(
+      as('member', (tx) => issueApiKey(tx, { tenantId: w.tenantA, name: ' ' })),
+      ValidationError,
+    );
     await rejectsWith(
       as('member', (tx) => issueApiKey(tx, { tenantId: w.tenantA, name: 'x', scopes: ['DROP TABLE'] })),
       ValidationError,
@@ -70,13 +76,19 @@ describeBackends('API keys', (t) => {
       userId: w.users.member,
       scopes: ['search', 'documents:read'],
     });
-    const [used] = await t().db.select().from(s.apiKeys).where(sql`id = ${apiKey.id}`);
+    const [used] = await t()
+      .db.select()
+      .from(s.apiKeys)
+      .where(sql`id = ${apiKey.id}`);
     expect(used!.lastUsedAt).toBeInstanceOf(Date);
     const flip = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
     expect(await verifyApiKey(t().db, { key: flip })).toEqual({ ok: false, reason: 'unknown' });
     expect(await verifyApiKey(t().db, { key: 'Bearer nonsense' })).toEqual({ ok: false, reason: 'malformed' });
     // the same prefix and secret under another tenant's id is a different key
-    const otherTenant = key.replace(/^aip_[^_]{22}/, `aip_${Buffer.from(w.tenantB.replace(/-/g, ''), 'hex').toString('base64url')}`);
+    const otherTenant = key.replace(
+      /^aip_[^_]{22}/,
+      `aip_${Buffer.from(w.tenantB.replace(/-/g, ''), 'hex').toString('base64url')}`,
+    );
     expect(await verifyApiKey(t().db, { key: otherTenant })).toEqual({ ok: false, reason: 'unknown' });
     expect(await verifyApiKey(t().db, { key, requiredScopes: ['admin'] })).toEqual({ ok: false, reason: 'scope' });
     // expiry (set by the owner of the database; the app cannot move it)
@@ -84,7 +96,12 @@ describeBackends('API keys', (t) => {
       issueApiKey(tx, { tenantId: w.tenantA, name: 'short', expiresAt: new Date(Date.now() + 60_000) }),
     );
     await rejectsWith(
-      as('member', (tx) => tx.update(s.apiKeys).set({ expiresAt: new Date(Date.now() + 1e9) }).where(sql`id = ${exp.apiKey.id}`)),
+      as('member', (tx) =>
+        tx
+          .update(s.apiKeys)
+          .set({ expiresAt: new Date(Date.now() + 1e9) })
+          .where(sql`id = ${exp.apiKey.id}`),
+      ),
       InvalidTransitionError,
     );
     await t().db.execute(sql`alter table api_keys disable trigger api_keys_guard`);
@@ -103,9 +120,14 @@ describeBackends('API keys', (t) => {
     // a key whose owner left the tenant stops working
     expect(await as('viewer', (tx) => listApiKeys(tx, { tenantId: w.tenantA }))).toEqual([]);
     // the hash column is not even granted to the application role
-    await rejectsWith(as('member', (tx) => tx.select().from(s.apiKeys)), ForbiddenError);
+    await rejectsWith(
+      as('member', (tx) => tx.select().from(s.apiKeys)),
+      ForbiddenError,
+    );
     const { key: k2 } = await as('member', (tx) => issueApiKey(tx, { tenantId: w.tenantA, name: 'leaver' }));
-    await t().db.execute(sql`delete from tenant_memberships where tenant_id = ${w.tenantA} and user_id = ${w.users.member}`);
+    await t().db.execute(
+      sql`delete from tenant_memberships where tenant_id = ${w.tenantA} and user_id = ${w.users.member}`,
+    );
     expect(await verifyApiKey(t().db, { key: k2 })).toEqual({ ok: false, reason: 'no_member' });
     await t().db.insert(s.tenantMemberships).values({ tenantId: w.tenantA, userId: w.users.member, role: 'member' });
     expect((await verifyApiKey(t().db, { key: k2 })).ok).toBe(true);

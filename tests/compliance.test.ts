@@ -30,7 +30,9 @@ import { rejectsWith, rowsOf } from './support/expect.js';
 import { createWorld, seedEveryTable, type World } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
 
-const TENANT_TABLES = [...tablesByName.keys()].filter((t) => !(s.GLOBAL_TABLES as readonly string[]).includes(t)).sort();
+const TENANT_TABLES = [...tablesByName.keys()]
+  .filter((t) => !(s.GLOBAL_TABLES as readonly string[]).includes(t))
+  .sort();
 
 async function countsOf(db: Db, tenant: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -57,7 +59,9 @@ async function references(db: Db, tenant: string, user: string): Promise<Record<
   )[0]!.n;
   if (mention) out['audit_logs (mentions)'] = mention;
   const notes = rowsOf<{ n: number }>(
-    await db.execute(sql`select count(*)::int as n from task_events where tenant_id = ${tenant} and strpos(note, ${user}) > 0`),
+    await db.execute(
+      sql`select count(*)::int as n from task_events where tenant_id = ${tenant} and strpos(note, ${user}) > 0`,
+    ),
   )[0]!.n;
   if (notes) out['task_events.note'] = notes;
   return out;
@@ -108,7 +112,9 @@ describeBackends('GDPR purge', (t) => {
       as('admin', (tx) => requestDeletion(tx, { tenantId: w.tenantA, scope: 'user' } as never)),
       ValidationError,
     );
-    const r = await as('admin', (tx) => requestDeletion(tx, { tenantId: w.tenantA, scope: 'user', userId: w.users.viewer }));
+    const r = await as('admin', (tx) =>
+      requestDeletion(tx, { tenantId: w.tenantA, scope: 'user', userId: w.users.viewer }),
+    );
     // executing before the dry run is refused, and the app role cannot call the purge at all
     await rejectsWith(executeDeletion(t().db, { tenantId: w.tenantA, requestId: r.id }), InvalidTransitionError);
     await rejectsWith(
@@ -129,7 +135,9 @@ describeBackends('GDPR purge', (t) => {
     );
     // another tenant's admin sees no request
     expect(
-      await withActor(t().db, { userId: w.users.outsider, tenantId: w.tenantB }, (tx) => tx.select().from(s.deletionRequests)),
+      await withActor(t().db, { userId: w.users.outsider, tenantId: w.tenantB }, (tx) =>
+        tx.select().from(s.deletionRequests),
+      ),
     ).toEqual([]);
   });
 
@@ -166,14 +174,17 @@ describeBackends('GDPR purge', (t) => {
     expect(done.status).toBe('completed');
     // what went is what the dry run said would go (audit rows written by the purge itself aside)
     const rows = (done.progress as { rows: Record<string, number> }).rows;
-    for (const s of report.steps) if (s.key !== 'audit_logs') expect([s.key, rows[s.key] ?? 0]).toEqual([s.key, s.rows]);
+    for (const s of report.steps)
+      if (s.key !== 'audit_logs') expect([s.key, rows[s.key] ?? 0]).toEqual([s.key, s.rows]);
 
     // nothing of the user remains in the tenant (the request itself keeps the id on purpose)
     const after = await references(db, w.tenantA, u);
     expect(after).toEqual({ 'deletion_requests.user_id': 1 });
     // the tombstone: counts, not identities
     const [tomb] = rowsOf<{ new_data: unknown; record_id: string }>(
-      await db.execute(sql`select new_data, record_id from audit_logs where tenant_id = ${w.tenantA} and action = 'gdpr.purge'`),
+      await db.execute(
+        sql`select new_data, record_id from audit_logs where tenant_id = ${w.tenantA} and action = 'gdpr.purge'`,
+      ),
     );
     expect(tomb!.record_id).toBe(req.id);
     expect(JSON.stringify(tomb!.new_data)).not.toContain(u);
@@ -213,13 +224,18 @@ describeBackends('GDPR purge', (t) => {
       ['deletion_requests', 2],
     ]);
     const actions = rowsOf<{ action: string; table_name: string }>(
-      await db.execute(sql`select action, table_name from audit_logs where tenant_id = ${other.tenantA} order by action`),
+      await db.execute(
+        sql`select action, table_name from audit_logs where tenant_id = ${other.tenantA} order by action`,
+      ),
     );
     expect(actions).toEqual([
       { action: 'UPDATE', table_name: 'tenants' },
       { action: 'gdpr.purge', table_name: 'deletion_requests' },
     ]);
-    const [tenant] = await db.select().from(s.tenants).where(sql`id = ${other.tenantA}`);
+    const [tenant] = await db
+      .select()
+      .from(s.tenants)
+      .where(sql`id = ${other.tenantA}`);
     expect(tenant).toMatchObject({ status: 'deleted' });
     expect(tenant!.deletedAt).toBeInstanceOf(Date);
     expect(await countsOf(db, other.tenantB)).toEqual(keepB);
@@ -243,14 +259,24 @@ describeBackends('retention and partitions', (t) => {
     await ev(w.tenantA, '2025-02-15T00:00:00Z');
     await ev(w.tenantB, '2025-02-20T00:00:00Z'); // tenant B keeps data forever
     await ev(w.tenantA, new Date().toISOString());
-    await db.insert(s.auditLogs).values({ tenantId: w.tenantA, action: 'old', createdAt: new Date('2025-01-02T00:00:00Z') });
+    await db
+      .insert(s.auditLogs)
+      .values({ tenantId: w.tenantA, action: 'old', createdAt: new Date('2025-01-02T00:00:00Z') });
     const now = new Date();
     const out = await runRetention(db, { now, batchSize: 1 });
     const job = out.jobs.find((j) => j.tenantId === w.tenantA)!;
     expect(job.status).toBe('completed');
-    expect((job.result as { removed: Record<string, number> }).removed).toMatchObject({ usage_events: 2, audit_logs: 1 });
+    expect((job.result as { removed: Record<string, number> }).removed).toMatchObject({
+      usage_events: 2,
+      audit_logs: 1,
+    });
     expect(out.partitionsDropped).toEqual(
-      expect.arrayContaining(['usage_events_p202501', 'audit_logs_p202501', 'chat_messages_p202502', 'usage_events_p202503']),
+      expect.arrayContaining([
+        'usage_events_p202501',
+        'audit_logs_p202501',
+        'chat_messages_p202502',
+        'usage_events_p202503',
+      ]),
     );
     expect(out.partitionsDropped).not.toContain('usage_events_p202502'); // tenant B's row lives there
     const left = rowsOf<{ tenant_id: string; occurred_at: string }>(
@@ -260,7 +286,9 @@ describeBackends('retention and partitions', (t) => {
     // the job is audited; the current window is never touched
     expect(
       rowsOf<{ n: number }>(
-        await db.execute(sql`select count(*)::int as n from audit_logs where action = 'retention.purge' and tenant_id = ${w.tenantA}`),
+        await db.execute(
+          sql`select count(*)::int as n from audit_logs where action = 'retention.purge' and tenant_id = ${w.tenantA}`,
+        ),
       )[0]!.n,
     ).toBe(1);
     const parts = (await listPartitions(db)).map((p) => p.partition);
@@ -274,7 +302,9 @@ describeBackends('retention and partitions', (t) => {
   it('refuses a row outside the partition window with a typed error', async () => {
     await rejectsWith(
       mapErrors(() =>
-        t().db.insert(s.usageEvents).values({ tenantId: w.tenantA, kind: 'request', occurredAt: new Date('2099-01-01') }),
+        t()
+          .db.insert(s.usageEvents)
+          .values({ tenantId: w.tenantA, kind: 'request', occurredAt: new Date('2099-01-01') }),
       ),
       ConstraintError,
     );
@@ -292,7 +322,13 @@ describeBackends('retention and partitions', (t) => {
     expect(page1.items).toHaveLength(2);
     expect(page1.items.every((r) => r.actorId === w.users.member && r.action === 'INSERT')).toBe(true);
     const page2 = await as('admin', (tx) =>
-      listAuditLog(tx, { tenantId: w.tenantA, tableName: 'api_keys', actorId: w.users.member, limit: 2, before: page1.next }),
+      listAuditLog(tx, {
+        tenantId: w.tenantA,
+        tableName: 'api_keys',
+        actorId: w.users.member,
+        limit: 2,
+        before: page1.next,
+      }),
     );
     expect(page2.items).toHaveLength(1);
     expect(page2.next).toBeUndefined();
@@ -305,7 +341,9 @@ describeBackends('retention and partitions', (t) => {
     expect((await as('member', (tx) => listAuditLog(tx, { tenantId: w.tenantA }))).items).toEqual([]);
     expect((await as('outsider', (tx) => listAuditLog(tx, { tenantId: w.tenantA }), w.tenantB)).items).toEqual([]);
     await rejectsWith(
-      as('admin', (tx) => listAuditLog(tx, { tenantId: w.tenantA, from: new Date('2026-02-01'), to: new Date('2026-01-01') })),
+      as('admin', (tx) =>
+        listAuditLog(tx, { tenantId: w.tenantA, from: new Date('2026-02-01'), to: new Date('2026-01-01') }),
+      ),
       ValidationError,
     );
     // write-only: not even an admin edits it
@@ -313,7 +351,10 @@ describeBackends('retention and partitions', (t) => {
       as('admin', (tx) => mapErrors(() => tx.execute(sql`delete from audit_logs where tenant_id = ${w.tenantA}`))),
       ForbiddenError,
     );
-    await rejectsWith(mapErrors(() => db.execute(sql`delete from audit_logs where tenant_id = ${w.tenantA}`)), AppendOnlyError);
+    await rejectsWith(
+      mapErrors(() => db.execute(sql`delete from audit_logs where tenant_id = ${w.tenantA}`)),
+      AppendOnlyError,
+    );
   });
 });
 
@@ -341,14 +382,16 @@ describeBackends(
       await db.execute(sql`select pg_terminate_backend(${pid}::int)`);
       await expect(sleeping).rejects.toThrow();
       // the killed batch left no trace: same progress, same rows
-      const [r1] = await db.select().from(s.deletionRequests).where(sql`id = ${req.id}`);
+      const [r1] = await db
+        .select()
+        .from(s.deletionRequests)
+        .where(sql`id = ${req.id}`);
       expect(r1).toMatchObject({ status: 'dry_run', progress: {} });
       const out = await executeDeletion(db, { tenantId: w.tenantA, requestId: req.id, batchSize: 3 });
       expect(out.done).toBe(true);
       for (const step of report.steps)
         if (step.key !== 'audit_logs') expect([step.key, out.rows[step.key] ?? 0]).toEqual([step.key, step.rows]);
     });
-
 
     it('lets 6 concurrent maintainers create each partition once', async () => {
       const pool = await t().connect(6);

@@ -50,21 +50,17 @@ describeBackends('conversations', (t) => {
       createSession(tx, { tenantId: w.tenantA, projectId: w.projectA, title: 'Beam sizing', externalId: 'client-1' }),
     );
     expect(again.id).toBe(s1.id);
-    expect(
-      await count(sql`select count(*)::int as n from chat_participants where session_id = ${s1.id}`),
-    ).toBe(2);
+    expect(await count(sql`select count(*)::int as n from chat_participants where session_id = ${s1.id}`)).toBe(2);
     // the viewer takes part, so sees it; the admin sees every session; the owner does not take part but is admin-ranked
-    await expect(as('viewer', (tx) => getSession(tx, { tenantId: w.tenantA, sessionId: s1.id }))).resolves.toMatchObject(
-      { id: s1.id },
-    );
+    await expect(
+      as('viewer', (tx) => getSession(tx, { tenantId: w.tenantA, sessionId: s1.id })),
+    ).resolves.toMatchObject({ id: s1.id });
     // a user of another tenant cannot be added, and nothing is written
     await rejectsWith(
       as('member', (tx) => addParticipants(tx, { tenantId: w.tenantA, sessionId: s1.id, userIds: [w.users.outsider] })),
       NotFoundError,
     );
-    expect(
-      await count(sql`select count(*)::int as n from chat_participants where session_id = ${s1.id}`),
-    ).toBe(2);
+    expect(await count(sql`select count(*)::int as n from chat_participants where session_id = ${s1.id}`)).toBe(2);
   });
 
   it('numbers messages 1..N, is idempotent per sequence, refuses gaps and changed retries', async () => {
@@ -73,7 +69,13 @@ describeBackends('conversations', (t) => {
       await t().db.execute(sql`select updated_at::text from projects where id = ${w.projectA}`),
     )[0]!.updated_at;
     const m1 = await as('member', (tx) =>
-      appendMessage(tx, { tenantId: w.tenantA, sessionId: s1.id, role: 'user', content: 'How deep is beam B1?', tokenCount: 7 }),
+      appendMessage(tx, {
+        tenantId: w.tenantA,
+        sessionId: s1.id,
+        role: 'user',
+        content: 'How deep is beam B1?',
+        tokenCount: 7,
+      }),
     );
     const m2 = await as('member', (tx) =>
       appendMessage(tx, {
@@ -90,18 +92,32 @@ describeBackends('conversations', (t) => {
     expect([m1.sequence, m2.sequence, m1.inserted, m2.inserted]).toEqual([1, 2, true, true]);
     // the same message again: no second row
     const retry = await as('member', (tx) =>
-      appendMessage(tx, { tenantId: w.tenantA, sessionId: s1.id, role: 'assistant', content: 'Beam B1 is 450 mm deep.', sequence: 2 }),
+      appendMessage(tx, {
+        tenantId: w.tenantA,
+        sessionId: s1.id,
+        role: 'assistant',
+        content: 'Beam B1 is 450 mm deep.',
+        sequence: 2,
+      }),
     );
     expect(retry).toMatchObject({ id: m2.id, sequence: 2, inserted: false });
     // a different message under a taken sequence, and a gap
     await rejectsWith(
       as('member', (tx) =>
-        appendMessage(tx, { tenantId: w.tenantA, sessionId: s1.id, role: 'assistant', content: 'Something else', sequence: 2 }),
+        appendMessage(tx, {
+          tenantId: w.tenantA,
+          sessionId: s1.id,
+          role: 'assistant',
+          content: 'Something else',
+          sequence: 2,
+        }),
       ),
       ConflictError,
     );
     await rejectsWith(
-      as('member', (tx) => appendMessage(tx, { tenantId: w.tenantA, sessionId: s1.id, role: 'user', content: 'x', sequence: 5 })),
+      as('member', (tx) =>
+        appendMessage(tx, { tenantId: w.tenantA, sessionId: s1.id, role: 'user', content: 'x', sequence: 5 }),
+      ),
       ConflictError,
     );
     const session = await as('member', (tx) => getSession(tx, { tenantId: w.tenantA, sessionId: s1.id }));
@@ -127,7 +143,7 @@ describeBackends('conversations', (t) => {
       { role: 'user', content: 'x', tokenCount: -1 },
     ])
       await rejectsWith(
-        as('member', (tx) => appendMessage(tx, { tenantId: w.tenantA, sessionId: s1.id, ...(bad as never) })),
+        as('member', (tx) => appendMessage(tx, { tenantId: w.tenantA, sessionId: s1.id, ...bad } as never)),
         ValidationError,
       );
     expect(await count(sql`select count(*)::int as n from chat_messages where session_id = ${s1.id}`)).toBe(2);
@@ -137,7 +153,12 @@ describeBackends('conversations', (t) => {
     const s1 = await as('member', (tx) => createSession(tx, { tenantId: w.tenantA, title: 'Paging' }));
     for (let i = 1; i <= 7; i++)
       await as('member', (tx) =>
-        appendMessage(tx, { tenantId: w.tenantA, sessionId: s1.id, role: i % 2 ? 'user' : 'assistant', content: `m${i}` }),
+        appendMessage(tx, {
+          tenantId: w.tenantA,
+          sessionId: s1.id,
+          role: i % 2 ? 'user' : 'assistant',
+          content: `m${i}`,
+        }),
       );
     const seen: number[] = [];
     let after: number | undefined = 0;
@@ -155,14 +176,19 @@ describeBackends('conversations', (t) => {
     expect(tail.items.map((m) => m.content)).toEqual(['m7', 'm6', 'm5']);
     expect(tail.next).toBe(5);
     await rejectsWith(
-      as('member', (tx) => listMessages(tx, { tenantId: w.tenantA, sessionId: s1.id, afterSequence: 1, beforeSequence: 3 })),
+      as('member', (tx) =>
+        listMessages(tx, { tenantId: w.tenantA, sessionId: s1.id, afterSequence: 1, beforeSequence: 3 }),
+      ),
       ValidationError,
     );
     const updated = await as('member', (tx) =>
       updateSession(tx, { tenantId: w.tenantA, sessionId: s1.id, summary: 'Seven messages about paging.' }),
     );
     expect(updated.summary).toBe('Seven messages about paging.');
-    await rejectsWith(as('member', (tx) => updateSession(tx, { tenantId: w.tenantA, sessionId: s1.id })), ValidationError);
+    await rejectsWith(
+      as('member', (tx) => updateSession(tx, { tenantId: w.tenantA, sessionId: s1.id })),
+      ValidationError,
+    );
     const sessions = await as('member', (tx) => listSessions(tx, { tenantId: w.tenantA, limit: 1 }));
     expect(sessions.items[0]!.id).toBe(s1.id); // most recently active
     const rest = await as('member', (tx) => listSessions(tx, { tenantId: w.tenantA, after: sessions.next, limit: 50 }));
@@ -173,7 +199,12 @@ describeBackends('conversations', (t) => {
   it('searches the messages of readable sessions only', async () => {
     const mine = await as('member', (tx) => createSession(tx, { tenantId: w.tenantA, title: 'Search' }));
     await as('member', (tx) =>
-      appendMessage(tx, { tenantId: w.tenantA, sessionId: mine.id, role: 'user', content: 'The cable stays show fatigue cracking.' }),
+      appendMessage(tx, {
+        tenantId: w.tenantA,
+        sessionId: mine.id,
+        role: 'user',
+        content: 'The cable stays show fatigue cracking.',
+      }),
     );
     const other = await as('viewer', (tx) => createSession(tx, { tenantId: w.tenantA, title: 'Private' }));
     await as('viewer', (tx) =>
@@ -185,12 +216,18 @@ describeBackends('conversations', (t) => {
     const admin = await as('admin', (tx) => searchMessages(tx, { tenantId: w.tenantA, query: 'fatigue' }));
     expect(admin.map((h) => h.sessionId).sort()).toEqual([mine.id, other.id].sort());
     // another tenant sees nothing and cannot write
-    expect(await as('outsider', (tx) => searchMessages(tx, { tenantId: w.tenantA, query: 'fatigue' }), w.tenantB)).toEqual([]);
+    expect(
+      await as('outsider', (tx) => searchMessages(tx, { tenantId: w.tenantA, query: 'fatigue' }), w.tenantB),
+    ).toEqual([]);
     expect(
       await as('outsider', (tx) => searchMessages(tx, { tenantId: w.tenantA, query: 'fatigue' }), w.tenantA),
     ).toEqual([]);
     await rejectsWith(
-      as('outsider', (tx) => appendMessage(tx, { tenantId: w.tenantA, sessionId: mine.id, role: 'user', content: 'hi' }), w.tenantB),
+      as(
+        'outsider',
+        (tx) => appendMessage(tx, { tenantId: w.tenantA, sessionId: mine.id, role: 'user', content: 'hi' }),
+        w.tenantB,
+      ),
       NotFoundError,
     );
     await rejectsWith(
@@ -233,14 +270,22 @@ describeBackends(
         }),
       );
       const seqs = rowsOf<{ sequence: number }>(
-        await t().db.execute(sql`select sequence from chat_messages where session_id = ${session.id} order by sequence`),
+        await t().db.execute(
+          sql`select sequence from chat_messages where session_id = ${session.id} order by sequence`,
+        ),
       ).map((r) => r.sequence);
       expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
       // ten clients retrying message 201 at once: one row, everyone gets it
       const out = await Promise.all(
         Array.from({ length: 10 }, () =>
           withActor(pool, { userId: w.users.member, tenantId: w.tenantA }, (tx) =>
-            appendMessage(tx, { tenantId: w.tenantA, sessionId: session.id, role: 'user', content: 'once', sequence: 201 }),
+            appendMessage(tx, {
+              tenantId: w.tenantA,
+              sessionId: session.id,
+              role: 'user',
+              content: 'once',
+              sequence: 201,
+            }),
           ),
         ),
       );

@@ -105,6 +105,7 @@ describeBackends('harness', (t) => {
       '0002_partitioned_tables',
       '0003_functions_triggers',
       '0004_rls_force_grants',
+      '0005_platform',
     ]);
   });
 });

@@ -47,13 +47,24 @@ describeBackends('metering', (t) => {
       idempotencyKey: 'req-1',
       occurredAt: at,
     };
-    expect(await svc((tx) => recordUsage(tx, [ev, { ...ev, idempotencyKey: 'req-2' }]))).toEqual({ inserted: 2, skipped: 0 });
+    expect(await svc((tx) => recordUsage(tx, [ev, { ...ev, idempotencyKey: 'req-2' }]))).toEqual({
+      inserted: 2,
+      skipped: 0,
+    });
     expect(await svc((tx) => recordUsage(tx, [ev]))).toEqual({ inserted: 0, skipped: 1 });
     await rejectsWith(
       svc((tx) => recordUsage(tx, [{ ...ev, idempotencyKey: 'req-3', occurredAt: undefined }])),
       ValidationError,
     );
-    await rejectsWith(svc((tx) => recordUsage(tx, [{ ...ev, idempotencyKey: 'req-4' }, { ...ev, tokensIn: -1 }])), ValidationError);
+    await rejectsWith(
+      svc((tx) =>
+        recordUsage(tx, [
+          { ...ev, idempotencyKey: 'req-4' },
+          { ...ev, tokensIn: -1 },
+        ]),
+      ),
+      ValidationError,
+    );
     expect(await count(sql`select count(*)::int as n from usage_events where tenant_id = ${w.tenantA}`)).toBe(2);
     // the application role cannot write usage, and members cannot read raw events
     await rejectsWith(
@@ -81,14 +92,23 @@ describeBackends('metering', (t) => {
     const tenantRow = first.find((r) => r.projectId === '00000000-0000-0000-0000-000000000000')!;
     const projectRow = first.find((r) => r.projectId === w.projectA)!;
     // events of the first test: 2 x (100 + 50) tokens; here 10 more and 3 ingestions
-    expect(tenantRow).toMatchObject({ tokensUsed: 310, ingestions: 3, totalUsers: 4, totalProjects: 1, tokensRemaining: 9690 });
+    expect(tenantRow).toMatchObject({
+      tokensUsed: 310,
+      ingestions: 3,
+      totalUsers: 4,
+      totalProjects: 1,
+      tokensRemaining: 9690,
+    });
     expect(projectRow).toMatchObject({ tokensUsed: 300, ingestions: 3 });
     expect(first.every((r) => r.tenantId === w.tenantA)).toBe(true);
     // viewers read the rollup of their tenant only
     const mine = await as('viewer', (tx) => tx.select().from(s.usageDaily));
     expect(mine.length).toBe(first.length);
     expect(await as('outsider', (tx) => tx.select().from(s.usageDaily), w.tenantB)).toEqual([]);
-    await rejectsWith(svc((tx) => rollupUsageDaily(tx, { day: '2026-13-01' })), ValidationError);
+    await rejectsWith(
+      svc((tx) => rollupUsageDaily(tx, { day: '2026-13-01' })),
+      ValidationError,
+    );
   });
 
   it('answers quota checks with remaining, per dimension; no limit means allowed', async () => {
@@ -96,7 +116,9 @@ describeBackends('metering', (t) => {
       as('member', (tx) => checkQuota(tx, { tenantId: w.tenantA, dimension, amount }));
     expect(await q('tokens', 1_000_000)).toEqual({ allowed: true, limit: null, used: 310, remaining: null });
     await svc((tx) =>
-      tx.insert(s.tenantQuotas).values({ tenantId: w.tenantA, maxTokensPerDay: 1000, maxIngestionsPerDay: 3, maxStorageBytes: 0 }),
+      tx
+        .insert(s.tenantQuotas)
+        .values({ tenantId: w.tenantA, maxTokensPerDay: 1000, maxIngestionsPerDay: 3, maxStorageBytes: 0 }),
     );
     expect(await q('tokens', 600)).toEqual({ allowed: true, limit: 1000, used: 310, remaining: 90 });
     expect(await q('tokens', 700)).toEqual({ allowed: false, limit: 1000, used: 310, remaining: 690 });
@@ -122,14 +144,23 @@ describeBackends('metering', (t) => {
     await svc((tx) => grantCredits(tx, { tenantId: w.tenantA, userId: w.users.member, unlimited: true }));
     expect(await spend(50)).toEqual({ remaining: null });
     await rejectsWith(spend(0), ValidationError);
-    const [bal] = await t().db.select().from(s.creditBalances).where(sql`user_id = ${w.users.member}`);
+    const [bal] = await t()
+      .db.select()
+      .from(s.creditBalances)
+      .where(sql`user_id = ${w.users.member}`);
     expect(bal).toMatchObject({ remaining: 0, consumed: 53, unlimited: true });
   });
 
   it('credits a completed purchase to the subscription once, whatever the webhook repeats', async () => {
     const buy = (status: 'pending' | 'completed' | 'failed', intent = 'pi_1', amount = 5000) =>
       svc((tx) =>
-        recordTokenPurchase(tx, { tenantId: w.tenantB, paymentIntentId: intent, tokenAmount: amount, pricePaid: 9.99, status }),
+        recordTokenPurchase(tx, {
+          tenantId: w.tenantB,
+          paymentIntentId: intent,
+          tokenAmount: amount,
+          pricePaid: 9.99,
+          status,
+        }),
       );
     expect((await buy('pending')).additionalTokens).toBe(0);
     expect((await buy('completed')).additionalTokens).toBe(5000);
@@ -140,7 +171,12 @@ describeBackends('metering', (t) => {
     expect((await buy('completed', 'pi_2', 1000)).additionalTokens).toBe(6000);
     // the database refuses a direct re-credit too
     await rejectsWith(
-      svc((tx) => tx.update(s.tokenPurchases).set({ tokenAmount: 99 }).where(sql`stripe_payment_intent_id = 'pi_2'`)),
+      svc((tx) =>
+        tx
+          .update(s.tokenPurchases)
+          .set({ tokenAmount: 99 })
+          .where(sql`stripe_payment_intent_id = 'pi_2'`),
+      ),
       InvalidTransitionError,
     );
     // admins of the tenant read purchases; others nothing
@@ -171,7 +207,10 @@ describeBackends(
       const refused = results.filter((r) => r.status === 'rejected');
       expect(ok).toHaveLength(10);
       expect(refused.every((r) => (r as PromiseRejectedResult).reason instanceof InsufficientCreditsError)).toBe(true);
-      const [bal] = await t().db.select().from(s.creditBalances).where(sql`user_id = ${w.users.member}`);
+      const [bal] = await t()
+        .db.select()
+        .from(s.creditBalances)
+        .where(sql`user_id = ${w.users.member}`);
       expect(bal).toMatchObject({ remaining: 0, consumed: 10 });
     });
 

@@ -356,7 +356,8 @@ describeBackends("schema: the seeds' functions, rewritten", (t) => {
       );
     expect(await save(1, 'one')).toEqual({ sequence: 1, inserted: true });
     expect(await save(null, 'two')).toEqual({ sequence: 2, inserted: true });
-    expect(await save(2, 'two again')).toEqual({ sequence: 2, inserted: false });
+    expect(await save(2, 'two')).toEqual({ sequence: 2, inserted: false });
+    await rejectsWith(save(2, 'two, but other words'), ConflictError);
     await rejectsWith(save(5, 'gap'), ConflictError);
     const [session] = await db
       .select()

@@ -22,7 +22,9 @@ const PREFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const uuidToB64 = (u: string) => Buffer.from(u.replace(/-/g, ''), 'hex').toString('base64url');
 const b64ToUuid = (b: string) => {
   const h = Buffer.from(b, 'base64url').toString('hex');
-  return h.length === 32 ? `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}` : '';
+  return h.length === 32
+    ? `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+    : '';
 };
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
@@ -157,10 +159,7 @@ export async function listApiKeys(db: DbOrTx, params: z.input<typeof listApiKeys
 }
 
 /** Revokes a key (its owner or a tenant admin). Idempotent: revoking twice keeps the first time. */
-export async function revokeApiKey(
-  db: DbOrTx,
-  params: { tenantId: string; keyId: string },
-): Promise<ApiKeyInfo> {
+export async function revokeApiKey(db: DbOrTx, params: { tenantId: string; keyId: string }): Promise<ApiKeyInfo> {
   const p = parse(z.object({ tenantId: id, keyId: id }), params, 'API key');
   return atomic(db, async (tx) => {
     const [row] = await tx
@@ -185,6 +184,8 @@ export function parseApiKey(key: string): { tenantId: string; prefix: string } {
   const m = KEY_RE.exec(key);
   const tenantId = m ? b64ToUuid(m[1]!) : '';
   if (!m || !tenantId)
-    throw new ValidationError('invalid API key', [{ code: 'custom', message: 'not an ai-platform-db key', path: ['key'] }]);
+    throw new ValidationError('invalid API key', [
+      { code: 'custom', message: 'not an ai-platform-db key', path: ['key'] },
+    ]);
   return { tenantId, prefix: m[2]! };
 }

@@ -234,7 +234,12 @@ export async function runRetention(db: Db, params: z.input<typeof runRetentionPa
         sql`select app.drop_expired_partitions(${now.toISOString()}::timestamptz) as dropped`,
       );
       const d = r!.dropped;
-      return Array.isArray(d) ? d : d.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+      return Array.isArray(d)
+        ? d
+        : d
+            .replace(/^\{|\}$/g, '')
+            .split(',')
+            .filter(Boolean);
     }),
   );
   return { jobs, partitionsDropped };
@@ -266,7 +271,9 @@ export async function ensurePartitions(db: Db, params: z.input<typeof ensurePart
 }
 
 /** The partitions of each partitioned table, oldest first, with their bounds. */
-export async function listPartitions(db: Db): Promise<{ parent: string; partition: string; from: string; to: string }[]> {
+export async function listPartitions(
+  db: Db,
+): Promise<{ parent: string; partition: string; from: string; to: string }[]> {
   const list = await mapErrors(() =>
     withService(db, (tx) =>
       rows<{ parent: string; partition: string; bound: string }>(
@@ -285,18 +292,20 @@ export async function listPartitions(db: Db): Promise<{ parent: string; partitio
 }
 
 // ---------------------------------------------------------------- audit
-export const listAuditLogParams = z.object({
-  tenantId: id,
-  actorId: id.optional(),
-  tableName: pgText(100).optional(),
-  recordId: pgText(200).optional(),
-  action: pgText(100).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  /** Cursor from the previous page. */
-  before: z.object({ createdAt: z.string().max(64), id }).optional(),
-  limit: pageSize,
-}).refine((p) => !p.from || !p.to || p.from <= p.to, { message: '`from` is after `to`', path: ['from'] });
+export const listAuditLogParams = z
+  .object({
+    tenantId: id,
+    actorId: id.optional(),
+    tableName: pgText(100).optional(),
+    recordId: pgText(200).optional(),
+    action: pgText(100).optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    /** Cursor from the previous page. */
+    before: z.object({ createdAt: z.string().max(64), id }).optional(),
+    limit: pageSize,
+  })
+  .refine((p) => !p.from || !p.to || p.from <= p.to, { message: '`from` is after `to`', path: ['from'] });
 
 /**
  * The tenant's audit log, newest first, keyset-paginated (tenant admins; RLS hides it from

@@ -333,10 +333,7 @@ export interface MessageHit {
 }
 
 /** Full-text search over the messages of the sessions the actor may read (GIN index). */
-export async function searchMessages(
-  db: DbOrTx,
-  params: z.input<typeof searchMessagesParams>,
-): Promise<MessageHit[]> {
+export async function searchMessages(db: DbOrTx, params: z.input<typeof searchMessagesParams>): Promise<MessageHit[]> {
   const p = parse(searchMessagesParams, params, 'message search');
   return single(db, async (tx) => {
     const q = sql`websearch_to_tsquery('english', ${p.query})`;

@@ -38,9 +38,7 @@ export const usageEventInput = z
     requests: count(2_147_483_647).default(1),
     storageBytes: count().default(0),
     /** Decimal string or number, ≥ 0, 6 decimals kept. */
-    costUsd: z
-      .union([z.number().min(0).max(1e8), z.string().regex(/^\d{1,8}(\.\d{1,6})?$/)])
-      .default(0),
+    costUsd: z.union([z.number().min(0).max(1e8), z.string().regex(/^\d{1,8}(\.\d{1,6})?$/)]).default(0),
     /** With `occurredAt`, makes a retried event a no-op. */
     idempotencyKey: pgText(200).optional(),
     occurredAt: z.coerce.date().optional(),
@@ -56,7 +54,10 @@ export type UsageEventInput = z.input<typeof usageEventInput>;
  * Records usage events in one statement; events whose (tenant, idempotency key, time) is
  * already stored are skipped. Returns how many were written.
  */
-export async function recordUsage(db: DbOrTx, events: UsageEventInput[]): Promise<{ inserted: number; skipped: number }> {
+export async function recordUsage(
+  db: DbOrTx,
+  events: UsageEventInput[],
+): Promise<{ inserted: number; skipped: number }> {
   const list = parse(z.array(usageEventInput).min(1).max(10_000), events, 'usage events');
   return single(db, async (tx) => {
     const payload = JSON.stringify(
@@ -167,7 +168,9 @@ export async function rollupUsageDaily(db: DbOrTx, params: z.input<typeof rollup
     return tx
       .select()
       .from(usageDaily)
-      .where(p.tenantId ? and(eq(usageDaily.day, p.day), eq(usageDaily.tenantId, p.tenantId)) : eq(usageDaily.day, p.day))
+      .where(
+        p.tenantId ? and(eq(usageDaily.day, p.day), eq(usageDaily.tenantId, p.tenantId)) : eq(usageDaily.day, p.day),
+      )
       .orderBy(usageDaily.tenantId, usageDaily.projectId);
   });
 }

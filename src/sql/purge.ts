@@ -101,7 +101,7 @@ export function userReferenceColumns(): [string, string][] {
       for (const c of ref.columns) if (!out.some(([t, col]) => t === name && col === c.name)) out.push([name, c.name]);
     }
   }
-  return out.sort((a, b) => `${a[0]}.${a[1]}`.localeCompare(`${b[0]}.${b[1]}`));
+  return out.sort((a, b) => (`${a[0]}.${a[1]}` < `${b[0]}.${b[1]}` ? -1 : 1));
 }
 
 /** Kept on purpose: the deletion request is the record that the erasure happened. */
@@ -140,7 +140,7 @@ export function userPurgeSteps(): PurgeStep[] {
 
 /** Foreign-key edges child -> parent between tenant tables (plus the partitioned tables'). */
 function tenantTableOrder(): string[] {
-  const tables = [...tablesByName.keys()].filter((t) => !GLOBAL.includes(t));
+  const tables = [...tablesByName.keys()].filter((t) => !GLOBAL.includes(t)).sort();
   const parents = new Map<string, Set<string>>(tables.map((t) => [t, new Set<string>()]));
   for (const name of tables) {
     for (const fk of getTableConfig(tablesByName.get(name)!).foreignKeys) {
@@ -315,10 +315,7 @@ $fn$`,
       'app.gdpr_purge_step(uuid, uuid, integer)',
       'app.retention_purge_batch(uuid, timestamp with time zone, integer)',
       'app.drop_expired_partitions(timestamp with time zone)',
-    ].flatMap((fn) => [
-      `REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`,
-      `GRANT EXECUTE ON FUNCTION ${fn} TO "${service}"`,
-    ]),
+    ].flatMap((fn) => [`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`, `GRANT EXECUTE ON FUNCTION ${fn} TO "${service}"`]),
   ];
 }
 
