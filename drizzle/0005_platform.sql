@@ -408,9 +408,15 @@ DECLARE
   upper_bound timestamptz;
   alive boolean;
   dropped text[] := '{}';
+  shortest integer;
 BEGIN
   -- the same lock as app.ensure_partitions: maintenance never races itself
   PERFORM pg_advisory_xact_lock(hashtext('app.ensure_partitions'));
+  -- nothing expires before the shortest retention of any tenant (none: nothing expires)
+  SELECT min(t.retention_days) INTO shortest FROM public.tenants t WHERE t.retention_days IS NOT NULL;
+  IF shortest IS NULL THEN
+    RETURN dropped;
+  END IF;
   FOREACH parent IN ARRAY ARRAY['chat_messages', 'usage_events', 'audit_logs'] LOOP
     FOR part IN
       SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -418,7 +424,8 @@ BEGIN
        ORDER BY c.relname
     LOOP
       upper_bound := (to_date(right(part.relname, 6), 'YYYYMM') + interval '1 month')::timestamp AT TIME ZONE 'UTC';
-      CONTINUE WHEN upper_bound > date_trunc('month', p_now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+      CONTINUE WHEN upper_bound > date_trunc('month', p_now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                 OR upper_bound > p_now - make_interval(days => shortest);
       EXECUTE format(
         'SELECT EXISTS (SELECT 1 FROM public.%I p LEFT JOIN public.tenants t ON t.id = p.tenant_id
                          WHERE t.retention_days IS NULL OR $1 > $2 - make_interval(days => t.retention_days))',

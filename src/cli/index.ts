@@ -7,6 +7,9 @@ import { Command, Option } from 'commander';
 import { sql } from 'drizzle-orm';
 import { createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
 import { ALL_SECTIONS, emitRlsSql, type RlsSection } from '../rls/emit.js';
+import { withService } from '../actor.js';
+import { ensurePartitions, runRetention } from '../queries/compliance.js';
+import { rollupUsageDaily } from '../queries/metering.js';
 
 const program = new Command('ai-platform-db')
   .description('Database layer of a multi-tenant AI platform: migrations, row-level security, maintenance')
@@ -89,9 +92,42 @@ program
       throw new Error('--months must be an integer from 0 to 120');
     const db = await open(opts);
     try {
-      const res = await db.execute(sql`select app.ensure_partitions(${months}::int) as created`);
-      const [row] = ((res as { rows?: unknown[] }).rows ?? res) as { created: number }[];
-      console.log(`${row!.created} partitions created`);
+      console.log(`${await ensurePartitions(db, { monthsAhead: months })} partitions created`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('retention')
+  .description("delete data past each tenant's retention_days, then drop fully expired partitions (daily job)")
+  .addOption(urlOption())
+  .option('--batch-size <n>', 'rows per transaction', '5000')
+  .action(async (opts: { databaseUrl?: string; batchSize: string }) => {
+    const db = await open(opts);
+    try {
+      const out = await runRetention(db, { batchSize: Number(opts.batchSize) });
+      for (const j of out.jobs)
+        console.log(`tenant ${j.tenantId}: ${JSON.stringify((j.result as { removed: unknown }).removed)}`);
+      console.log(
+        `${out.partitionsDropped.length} partitions dropped${out.partitionsDropped.length ? `: ${out.partitionsDropped.join(', ')}` : ''}`,
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('rollup')
+  .description('recompute the daily usage rollup of a UTC day (default: yesterday); idempotent')
+  .addOption(urlOption())
+  .option('--day <yyyy-mm-dd>', 'the day')
+  .action(async (opts: { databaseUrl?: string; day?: string }) => {
+    const day = opts.day ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const db = await open(opts);
+    try {
+      const rows = await withService(db, (tx) => rollupUsageDaily(tx, { day }));
+      console.log(`${rows.length} rollup rows for ${day}`);
     } finally {
       await db.close();
     }

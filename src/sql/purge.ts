@@ -322,8 +322,8 @@ $fn$`,
 /**
  * Retention (`tenants.retention_days`) over the time-partitioned tables: rows older than a
  * tenant's cutoff are deleted in batches, and a whole monthly partition is dropped once it
- * ended before the cutoff of every tenant that has rows in it (a tenant without retention
- * keeps a partition alive). Only past months are ever dropped, never the window
+ * ended before the shortest retention of any tenant and before the cutoff of every tenant
+ * that has rows in it (a tenant without retention keeps a partition alive). Only past months are ever dropped, never the window
  * `app.ensure_partitions` guarantees.
  */
 function retentionStatements(): string[] {
@@ -360,9 +360,15 @@ DECLARE
   upper_bound timestamptz;
   alive boolean;
   dropped text[] := '{}';
+  shortest integer;
 BEGIN
   -- the same lock as app.ensure_partitions: maintenance never races itself
   PERFORM pg_advisory_xact_lock(hashtext('app.ensure_partitions'));
+  -- nothing expires before the shortest retention of any tenant (none: nothing expires)
+  SELECT min(t.retention_days) INTO shortest FROM public.tenants t WHERE t.retention_days IS NOT NULL;
+  IF shortest IS NULL THEN
+    RETURN dropped;
+  END IF;
   FOREACH parent IN ARRAY ARRAY[${tables.map((t) => `'${t}'`).join(', ')}] LOOP
     FOR part IN
       SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -370,7 +376,8 @@ BEGIN
        ORDER BY c.relname
     LOOP
       upper_bound := (to_date(right(part.relname, 6), 'YYYYMM') + interval '1 month')::timestamp AT TIME ZONE 'UTC';
-      CONTINUE WHEN upper_bound > date_trunc('month', p_now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+      CONTINUE WHEN upper_bound > date_trunc('month', p_now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                 OR upper_bound > p_now - make_interval(days => shortest);
       EXECUTE format(
         'SELECT EXISTS (SELECT 1 FROM public.%I p LEFT JOIN public.tenants t ON t.id = p.tenant_id
                          WHERE t.retention_days IS NULL OR $1 > $2 - make_interval(days => t.retention_days))',
