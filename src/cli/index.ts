@@ -62,14 +62,13 @@ program
 program
   .command('push-extras')
   .description(
-    'the SQL drizzle-kit push does not apply: --phase pre (extensions, roles, RLS helpers) before push, --phase post (partitioned tables, functions, triggers, FORCE RLS, grants) after',
+    'the SQL drizzle-kit push does not apply: --phase pre (extensions, roles, RLS helpers) before push, --phase post (partitioned tables, functions, triggers, FORCE RLS, grants, and every policy with its expressions) after',
   )
   .addOption(urlOption())
   .addOption(new Option('--phase <phase>', 'pre or post').choices(['pre', 'post']).makeOptionMandatory())
   .action(async (opts: { databaseUrl?: string; phase: 'pre' | 'post' }) => {
-    const { preSchemaStatements, postSchemaStatements } = await import('../sql/migrations.js');
-    const statements =
-      opts.phase === 'pre' ? preSchemaStatements() : postSchemaStatements().flatMap((m) => m.statements);
+    const { preSchemaStatements, pushPostStatements } = await import('../sql/migrations.js');
+    const statements = opts.phase === 'pre' ? preSchemaStatements() : pushPostStatements();
     const db = await open(opts);
     try {
       await db.transaction(async (tx) => {

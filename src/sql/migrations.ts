@@ -40,6 +40,16 @@ export function postSchemaStatements(): { tag: string; statements: string[] }[] 
   ];
 }
 
+/**
+ * What `push-extras --phase post` runs after `drizzle-kit push`: the post-schema migrations,
+ * then every policy again from the RLS module — drizzle-kit 0.31's push creates policies
+ * without their USING / WITH CHECK expressions (drizzle-orm issue 3504; `generate` is right),
+ * which would leave permissive policies that let every row through.
+ */
+export function pushPostStatements(): string[] {
+  return [...postSchemaStatements().flatMap((m) => m.statements), ...rlsStatements({ sections: ['policies'] })];
+}
+
 /** Custom migrations by the suffix of their tag (`0000_<suffix>`). */
 export function customMigrations(): Record<string, string[]> {
   const out: Record<string, string[]> = { extensions_roles_helpers: preSchemaStatements() };
