@@ -3,6 +3,8 @@
  * The `ai-platform-db` command: migrations, the RLS SQL, maintenance, the demo.
  * Errors print one line and exit non-zero.
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { sql } from 'drizzle-orm';
 import { createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
@@ -81,6 +83,38 @@ program
   });
 
 program
+  .command('review')
+  .description(
+    'compare the migrations at a base git ref with the working tree and write a markdown review (exit 1: a change needs a human decision)',
+  )
+  .requiredOption('--base <ref>', 'git ref to compare with (e.g. origin/main)')
+  .option('--dir <path>', 'migrations folder', 'drizzle')
+  .option('--out <file>', 'write the report here (default: stdout)')
+  .option('--no-lint', 'skip the Squawk lint of new migrations')
+  .action(async (opts: { base: string; dir: string; out?: string; lint: boolean }) => {
+    const { reviewFromGit } = await import('../review/index.js');
+    const { TABLE_ACCESS } = await import('../rls/policies.js');
+    const { GLOBAL_TABLES } = await import('../schema/index.js');
+    const { APPEND_ONLY_TABLES } = await import('../sql/functions.js');
+    const dir = resolve(opts.dir);
+    if (!existsSync(join(dir, 'meta', '_journal.json'))) throw new Error(`no drizzle migrations in ${opts.dir}`);
+    const { result, report } = reviewFromGit({
+      base: opts.base,
+      dir,
+      lint: opts.lint,
+      options: {
+        globalTables: GLOBAL_TABLES,
+        appendOnlyTables: APPEND_ONLY_TABLES,
+        serviceOnlyTables: TABLE_ACCESS.filter((a) => a.policies.length === 0).map((a) => a.table),
+      },
+    });
+    if (opts.out) writeFileSync(opts.out, report);
+    else process.stdout.write(report);
+    if (opts.out) console.log(`${opts.out}: ${result.needsDecision ? 'needs a decision' : 'nothing needs a decision'}`);
+    process.exitCode = result.needsDecision ? 1 : 0;
+  });
+
+program
   .command('partitions')
   .description('create the monthly partitions from this month to N months ahead (idempotent)')
   .addOption(urlOption())
@@ -144,5 +178,5 @@ program
 program.parseAsync(process.argv).catch((err: unknown) => {
   const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
   console.error(`ai-platform-db: ${msg}`);
-  process.exit(1);
+  process.exit(2);
 });
