@@ -22,6 +22,8 @@ import * as rls from 'ai-platform-db/rls';
 import * as queries from 'ai-platform-db/queries';
 import * as zod from 'ai-platform-db/zod';
 if (!schema.documents || !rls.TABLE_ACCESS || !queries.NotFoundError || !zod.insertChunkSchema) throw new Error('missing exports');
+for (const fn of ['appendRevision', 'reviewVersion', 'searchSimilar', 'appendMessage', 'recordUsage', 'checkQuota', 'verifyApiKey', 'executeDeletion', 'runRetention', 'listAuditLog'])
+  if (typeof queries[fn] !== 'function') throw new Error(`missing operation ${fn}`);
 if (!emitRlsSql().includes('FORCE ROW LEVEL SECURITY')) throw new Error('emitRlsSql');
 const db = await createEmbeddedDb();
 await migrate(db);
@@ -34,6 +36,13 @@ await db.close();
 console.log('consumer: imports, migrate and withActor work from the packed tarball');
 JS
 node smoke.mjs
+# the binary: every command answers --help; an unknown command is one line and a non-zero exit
+for cmd in migrate push-extras review rls:sql partitions retention rollup demo; do
+  npx --no-install ai-platform-db "$cmd" --help >/dev/null
+done
+if npx --no-install ai-platform-db frobnicate >/dev/null 2>&1; then echo "unknown command accepted"; exit 1; fi
+npx --no-install ai-platform-db rls:sql --sections policies | grep -q 'CREATE POLICY'
+echo "consumer: the ai-platform-db binary answers"
 cat > consumer.ts <<'TS'
 import { createDb, withActor, type Db, type DbOrTx } from 'ai-platform-db';
 import { documents, type Document, type NewDocument } from 'ai-platform-db/schema';
