@@ -9,22 +9,25 @@ import { chunkSourceType, chunks, embeddingModels, INDEXED_DIMENSIONS } from '..
 import { NotFoundError, ValidationError } from './errors.js';
 import { atomic, id, jsonValue, nonBlank, parse, pgArray, pgText, rows, sha256, single } from './util.js';
 
+const FLOAT32_MAX = 3.4028234663852886e38;
 /**
- * An embedding: finite numbers. Checked in one loop rather than one zod schema per element
- * (ingesting 1,000 × 384-d chunks validates 384k numbers; per-element schemas cost more than
- * the INSERT — bench P6).
+ * An embedding: 1..16000 finite numbers within float32 range (pgvector stores float32), not
+ * the zero vector once stored (its cosine distance to anything is undefined: NaN — found by
+ * the fuzz suite). Checked in one loop rather than one zod schema per element (ingesting
+ * 1,000 × 384-d chunks validates 384k numbers; per-element schemas cost more than the
+ * INSERT — bench P6).
  */
 export const embeddingSchema = z.custom<number[]>(
   (v) =>
     Array.isArray(v) &&
     v.length > 0 &&
     v.length <= 16000 &&
-    v.every((x) => typeof x === 'number' && Number.isFinite(x)),
+    v.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= FLOAT32_MAX) &&
+    v.some((x) => Math.fround(x) !== 0),
   {
-    message: 'an embedding is an array of 1..16000 finite numbers',
+    message: 'an embedding is an array of 1..16000 finite float32 numbers, not all zero',
   },
 );
-
 const chunkInput = z.object({
   sourceType: z.enum(chunkSourceType.enumValues),
   /** The document (for document revisions), ingested object, upload or file. */
@@ -552,20 +555,26 @@ export async function deleteChunksBySource(
   });
 }
 
+export const replaceSourceChunksParams = ingestChunksParams.extend({
+  sourceType: z.enum(chunkSourceType.enumValues),
+  sourceId: id,
+});
+
 /** Re-embeds a source: its old chunks of that model are replaced by `chunks`, atomically. */
 export async function replaceSourceChunks(
   db: DbOrTx,
   params: IngestChunksParams & { sourceType: (typeof chunkSourceType.enumValues)[number]; sourceId: string },
   options: IngestOptions = {},
 ): Promise<IngestResult & { deleted: number }> {
+  const p = parse(replaceSourceChunksParams, params, 'source re-embedding');
   return atomic(db, async (tx) => {
     const deleted = await deleteChunksBySource(tx, {
-      tenantId: params.tenantId,
-      sourceType: params.sourceType,
-      sourceId: params.sourceId,
-      modelId: params.modelId,
+      tenantId: p.tenantId,
+      sourceType: p.sourceType,
+      sourceId: p.sourceId,
+      modelId: p.modelId,
     });
-    const res = await ingestChunks(tx, params, options);
+    const res = await ingestChunks(tx, p, options);
     return { ...res, deleted };
   });
 }
