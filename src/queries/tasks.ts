@@ -553,13 +553,17 @@ export async function createAgentTask(db: DbOrTx, params: z.input<typeof createA
   });
 }
 
-export const updateAgentTaskParams = z.object({
-  tenantId: id,
-  taskId: id,
-  progress: z.number().int().min(0).max(100).optional(),
-  status: z.enum(agentTaskStatus.enumValues).optional(),
-  sandboxUrl: pgText(2000).optional(),
-});
+export const updateAgentTaskParams = z
+  .object({
+    tenantId: id,
+    taskId: id,
+    progress: z.number().int().min(0).max(100).optional(),
+    status: z.enum(agentTaskStatus.enumValues).optional(),
+    sandboxUrl: pgText(2000).optional(),
+  })
+  .refine((p) => p.progress !== undefined || p.status !== undefined || p.sandboxUrl !== undefined, {
+    message: 'nothing to update: give progress, status or sandboxUrl',
+  });
 
 /** Sets progress (0..100), status or sandbox URL of an agent task — never its log. */
 export async function updateAgentTask(db: DbOrTx, params: z.input<typeof updateAgentTaskParams>): Promise<AgentTask> {

@@ -84,32 +84,37 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 // ---------------------------------------------------------------- shared zod pieces
 export const id = z.guid();
 /** JSON that PostgreSQL's jsonb accepts: no NUL characters in strings, bounded depth. */
-export const jsonValue: z.ZodType<unknown> = z.unknown().superRefine((v, ctx) => {
-  const walk = (x: unknown, depth: number): string | undefined => {
-    if (depth > 64) return 'nested deeper than 64 levels';
-    if (typeof x === 'string') return x.includes('\u0000') ? 'contains a NUL character' : undefined;
-    if (typeof x === 'number') return Number.isFinite(x) ? undefined : 'contains a non-finite number';
-    if (x === null || typeof x === 'boolean') return undefined;
-    if (Array.isArray(x)) {
-      for (const e of x) {
-        const p = walk(e, depth + 1);
-        if (p) return p;
+export const jsonValue: z.ZodType<unknown> = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    const walk = (x: unknown, depth: number): string | undefined => {
+      if (depth > 64) return 'nested deeper than 64 levels';
+      if (typeof x === 'string') return x.includes('\u0000') ? 'contains a NUL character' : undefined;
+      if (typeof x === 'number') return Number.isFinite(x) ? undefined : 'contains a non-finite number';
+      if (x === null || typeof x === 'boolean') return undefined;
+      if (Array.isArray(x)) {
+        for (const e of x) {
+          const p = walk(e, depth + 1);
+          if (p) return p;
+        }
+        return undefined;
       }
-      return undefined;
-    }
-    if (typeof x === 'object') {
-      for (const [k, e] of Object.entries(x as Record<string, unknown>)) {
-        if (k.includes('\u0000')) return 'has a key with a NUL character';
-        const p = walk(e, depth + 1);
-        if (p) return p;
+      if (typeof x === 'object') {
+        for (const [k, e] of Object.entries(x as Record<string, unknown>)) {
+          if (k.includes('\u0000')) return 'has a key with a NUL character';
+          const p = walk(e, depth + 1);
+          if (p) return p;
+        }
+        return undefined;
       }
-      return undefined;
-    }
-    return `is not JSON (${typeof x})`;
-  };
-  const problem = v === undefined ? 'is required' : walk(v, 0);
-  if (problem) ctx.addIssue({ code: 'custom', message: `JSON ${problem}` });
-});
+      return `is not JSON (${typeof x})`;
+    };
+    const problem = v === undefined ? 'is required' : walk(v, 0);
+    if (problem) ctx.addIssue({ code: 'custom', message: `JSON ${problem}` });
+  })
+  // plain JSON out, whatever came in (null-prototype objects, class instances with toJSON):
+  // drivers and drizzle inspect `constructor` (a null-prototype object crashed them — fuzz)
+  .transform((v) => (v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as unknown) : v));
 /** Text PostgreSQL can store: no NUL characters. */
 export const pgText = (max = 1_000_000) =>
   z
