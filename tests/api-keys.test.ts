@@ -85,10 +85,10 @@ describeBackends('API keys', (t) => {
     expect(await verifyApiKey(t().db, { key: flip })).toEqual({ ok: false, reason: 'unknown' });
     expect(await verifyApiKey(t().db, { key: 'Bearer nonsense' })).toEqual({ ok: false, reason: 'malformed' });
     // the same prefix and secret under another tenant's id is a different key
-    const otherTenant = key.replace(
-      /^aip_[^_]{22}/,
-      `aip_${Buffer.from(w.tenantB.replace(/-/g, ''), 'hex').toString('base64url')}`,
-    );
+    // (the tenant part is base64url: it may itself contain '_', so splice by position)
+    const otherTenant = `aip_${Buffer.from(w.tenantB.replace(/-/g, ''), 'hex').toString('base64url')}${key.slice(4 + 22)}`;
+    expect(otherTenant).not.toBe(key);
+    expect(parseApiKey(otherTenant).tenantId).toBe(w.tenantB);
     expect(await verifyApiKey(t().db, { key: otherTenant })).toEqual({ ok: false, reason: 'unknown' });
     expect(await verifyApiKey(t().db, { key, requiredScopes: ['admin'] })).toEqual({ ok: false, reason: 'scope' });
     // expiry (set by the owner of the database; the app cannot move it)
