@@ -1,31 +1,41 @@
 -- Custom migration written by `npm run db:custom` from src/sql and src/rls. Do not edit by hand.
-CREATE OR REPLACE FUNCTION app.apply_token_purchase() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+CREATE OR REPLACE FUNCTION app.token_purchase_guard() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
-  IF TG_OP = 'UPDATE' THEN
-    IF NEW.token_amount <> OLD.token_amount OR NEW.price_paid <> OLD.price_paid
-       OR NEW.stripe_payment_intent_id <> OLD.stripe_payment_intent_id OR NEW.tenant_id <> OLD.tenant_id THEN
-      RAISE EXCEPTION 'a token purchase is immutable except for its status'
-        USING ERRCODE = 'AP002', TABLE = TG_TABLE_NAME;
-    END IF;
-    IF NEW.status IS DISTINCT FROM OLD.status AND OLD.status <> 'pending' THEN
-      RAISE EXCEPTION 'token purchase % is % already', OLD.id, OLD.status
-        USING ERRCODE = 'AP002', TABLE = TG_TABLE_NAME, COLUMN = 'status';
-    END IF;
+  IF NEW.token_amount <> OLD.token_amount OR NEW.price_paid <> OLD.price_paid
+     OR NEW.stripe_payment_intent_id <> OLD.stripe_payment_intent_id OR NEW.tenant_id <> OLD.tenant_id THEN
+    RAISE EXCEPTION 'a token purchase is immutable except for its status'
+      USING ERRCODE = 'AP002', TABLE = TG_TABLE_NAME;
   END IF;
-  IF NEW.status = 'completed' AND (TG_OP = 'INSERT' OR OLD.status <> 'completed') THEN
-    INSERT INTO public.subscriptions AS s (tenant_id, additional_tokens)
-    VALUES (NEW.tenant_id, NEW.token_amount)
-    ON CONFLICT (tenant_id) DO UPDATE SET additional_tokens = s.additional_tokens + EXCLUDED.additional_tokens;
+  IF NEW.status IS DISTINCT FROM OLD.status AND OLD.status <> 'pending' THEN
+    RAISE EXCEPTION 'token purchase % is % already', OLD.id, OLD.status
+      USING ERRCODE = 'AP002', TABLE = TG_TABLE_NAME, COLUMN = 'status';
   END IF;
   RETURN NEW;
 END
 $fn$;
 --> statement-breakpoint
+DROP TRIGGER IF EXISTS token_purchases_guard ON public.token_purchases;
+--> statement-breakpoint
+CREATE TRIGGER token_purchases_guard BEFORE UPDATE ON public.token_purchases FOR EACH ROW EXECUTE FUNCTION app.token_purchase_guard();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION app.apply_token_purchase() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF NEW.status = 'completed' AND (TG_OP = 'INSERT' OR OLD.status <> 'completed') THEN
+    INSERT INTO public.subscriptions AS s (tenant_id, additional_tokens)
+    VALUES (NEW.tenant_id, NEW.token_amount)
+    ON CONFLICT (tenant_id) DO UPDATE SET additional_tokens = s.additional_tokens + EXCLUDED.additional_tokens;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+--> statement-breakpoint
 DROP TRIGGER IF EXISTS token_purchases_apply ON public.token_purchases;
 --> statement-breakpoint
-CREATE TRIGGER token_purchases_apply BEFORE INSERT OR UPDATE ON public.token_purchases FOR EACH ROW EXECUTE FUNCTION app.apply_token_purchase();
+CREATE TRIGGER token_purchases_apply AFTER INSERT OR UPDATE ON public.token_purchases FOR EACH ROW EXECUTE FUNCTION app.apply_token_purchase();
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION app.api_key_guard() RETURNS trigger
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp

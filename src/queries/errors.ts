@@ -90,6 +90,17 @@ export class InsufficientCreditsError extends DbError {
   readonly code = 'INSUFFICIENT_CREDITS' as const;
 }
 
+/** A quota does not cover the use (`recordUsageWithinQuota`); nothing was recorded. */
+export class QuotaExceededError extends DbError {
+  readonly code = 'QUOTA_EXCEEDED' as const;
+  constructor(
+    message: string,
+    readonly decision: { limit: number | null; used: number; remaining: number | null },
+  ) {
+    super(message);
+  }
+}
+
 /** The document is locked. */
 export class LockedError extends DbError {
   readonly code = 'LOCKED' as const;
@@ -109,6 +120,7 @@ export type PackageError =
   | ConstraintError
   | AppendOnlyError
   | InsufficientCreditsError
+  | QuotaExceededError
   | LockedError
   | TimeoutError;
 

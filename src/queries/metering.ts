@@ -19,7 +19,7 @@ import {
   type TokenPurchase,
   type UsageDaily,
 } from '../schema/billing.js';
-import { ConflictError } from './errors.js';
+import { ConflictError, QuotaExceededError } from './errors.js';
 import { atomic, id, jsonValue, parse, pgText, rows, single } from './util.js';
 
 const count = (max = Number.MAX_SAFE_INTEGER) => z.number().int().min(0).max(max);
@@ -213,6 +213,46 @@ export async function checkQuota(db: DbOrTx, params: z.input<typeof checkQuotaPa
   });
 }
 
+export const recordUsageWithinQuotaParams = z.object({
+  event: usageEventInput,
+  dimension: quotaDimension,
+});
+
+const AMOUNT: Record<z.infer<typeof quotaDimension>, (e: z.output<typeof usageEventInput>) => number> = {
+  tokens: (e) => e.tokensIn + e.tokensOut,
+  ingestions: (e) => (e.kind === 'ingestion' ? e.requests : 0),
+  requests: (e) => e.requests,
+  storage: (e) => e.storageBytes,
+};
+
+/**
+ * Check and record in one: under a per-(tenant, dimension) transaction lock, records the usage
+ * event only if it fits the quota, else throws QuotaExceededError and records nothing. Two
+ * concurrent callers cannot both take the last of a quota (`checkQuota` followed by
+ * `recordUsage` can: a check is not a reservation). Service role, in its own or the caller's
+ * transaction. Storage is measured from the files, so its event records the upload itself.
+ */
+export async function recordUsageWithinQuota(
+  db: DbOrTx,
+  params: z.input<typeof recordUsageWithinQuotaParams>,
+): Promise<QuotaDecision> {
+  const p = parse(recordUsageWithinQuotaParams, params, 'metered usage');
+  const amount = AMOUNT[p.dimension](p.event);
+  return atomic(db, async (tx) => {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`quota:${p.event.tenantId}:${p.dimension}`}, 0))`,
+    );
+    const decision = await checkQuota(tx, { tenantId: p.event.tenantId, dimension: p.dimension, amount });
+    if (!decision.allowed)
+      throw new QuotaExceededError(
+        `${p.dimension} quota exceeded: ${decision.used} of ${decision.limit} used, ${amount} more asked`,
+        decision,
+      );
+    await recordUsage(tx, [params.event]);
+    return decision;
+  });
+}
+
 // ---------------------------------------------------------------- credits
 export const consumeCreditsParams = z.object({
   tenantId: id,
@@ -301,25 +341,30 @@ export async function recordTokenPurchase(
 ): Promise<{ purchase: TokenPurchase; additionalTokens: number }> {
   const p = parse(recordTokenPurchaseParams, params, 'token purchase');
   return atomic(db, async (tx) => {
-    const [existing] = await tx
-      .select()
-      .from(tokenPurchases)
-      .where(and(eq(tokenPurchases.tenantId, p.tenantId), eq(tokenPurchases.stripePaymentIntentId, p.paymentIntentId)))
-      .for('update');
+    // insert-or-nothing first: a concurrent duplicate waits on the unique index, then finds the row
+    const [created] = await tx
+      .insert(tokenPurchases)
+      .values({
+        tenantId: p.tenantId,
+        stripePaymentIntentId: p.paymentIntentId,
+        tokenAmount: p.tokenAmount,
+        pricePaid: String(p.pricePaid),
+        status: p.status,
+        createdBy: p.createdBy ?? null,
+      })
+      .onConflictDoNothing({ target: [tokenPurchases.tenantId, tokenPurchases.stripePaymentIntentId] })
+      .returning();
     let purchase: TokenPurchase;
-    if (!existing) {
-      [purchase] = (await tx
-        .insert(tokenPurchases)
-        .values({
-          tenantId: p.tenantId,
-          stripePaymentIntentId: p.paymentIntentId,
-          tokenAmount: p.tokenAmount,
-          pricePaid: String(p.pricePaid),
-          status: p.status,
-          createdBy: p.createdBy ?? null,
-        })
-        .returning()) as [TokenPurchase];
-    } else {
+    if (created) purchase = created;
+    else {
+      const [existing] = await tx
+        .select()
+        .from(tokenPurchases)
+        .where(
+          and(eq(tokenPurchases.tenantId, p.tenantId), eq(tokenPurchases.stripePaymentIntentId, p.paymentIntentId)),
+        )
+        .for('update');
+      if (!existing) throw new ConflictError(`payment ${p.paymentIntentId} could not be recorded`);
       if (existing.tokenAmount !== p.tokenAmount || Number(existing.pricePaid) !== Number(p.pricePaid))
         throw new ConflictError(`payment ${p.paymentIntentId} is recorded with another amount`, {
           tokenAmount: existing.tokenAmount,

@@ -20,30 +20,37 @@ export function platformStatements(): string[] {
     // ------------------------------------------------------------ token purchases
     // pending -> completed | failed, nothing else; amount and payment are fixed; completion
     // adds the tokens to the subscription in the same transaction, once.
+    `CREATE OR REPLACE FUNCTION app.token_purchase_guard() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF NEW.token_amount <> OLD.token_amount OR NEW.price_paid <> OLD.price_paid
+     OR NEW.stripe_payment_intent_id <> OLD.stripe_payment_intent_id OR NEW.tenant_id <> OLD.tenant_id THEN
+    RAISE EXCEPTION 'a token purchase is immutable except for its status'
+      USING ERRCODE = '${SQLSTATE.invalidTransition}', TABLE = TG_TABLE_NAME;
+  END IF;
+  IF NEW.status IS DISTINCT FROM OLD.status AND OLD.status <> 'pending' THEN
+    RAISE EXCEPTION 'token purchase % is % already', OLD.id, OLD.status
+      USING ERRCODE = '${SQLSTATE.invalidTransition}', TABLE = TG_TABLE_NAME, COLUMN = 'status';
+  END IF;
+  RETURN NEW;
+END
+$fn$`,
+    ...trig('token_purchases_guard', 'token_purchases', 'BEFORE UPDATE', 'app.token_purchase_guard()'),
+    // AFTER, so an INSERT skipped by ON CONFLICT DO NOTHING (a duplicated webhook) credits nothing
     `CREATE OR REPLACE FUNCTION app.apply_token_purchase() RETURNS trigger
   LANGUAGE plpgsql ${DEFINER}
 AS $fn$
 BEGIN
-  IF TG_OP = 'UPDATE' THEN
-    IF NEW.token_amount <> OLD.token_amount OR NEW.price_paid <> OLD.price_paid
-       OR NEW.stripe_payment_intent_id <> OLD.stripe_payment_intent_id OR NEW.tenant_id <> OLD.tenant_id THEN
-      RAISE EXCEPTION 'a token purchase is immutable except for its status'
-        USING ERRCODE = '${SQLSTATE.invalidTransition}', TABLE = TG_TABLE_NAME;
-    END IF;
-    IF NEW.status IS DISTINCT FROM OLD.status AND OLD.status <> 'pending' THEN
-      RAISE EXCEPTION 'token purchase % is % already', OLD.id, OLD.status
-        USING ERRCODE = '${SQLSTATE.invalidTransition}', TABLE = TG_TABLE_NAME, COLUMN = 'status';
-    END IF;
-  END IF;
   IF NEW.status = 'completed' AND (TG_OP = 'INSERT' OR OLD.status <> 'completed') THEN
     INSERT INTO public.subscriptions AS s (tenant_id, additional_tokens)
     VALUES (NEW.tenant_id, NEW.token_amount)
     ON CONFLICT (tenant_id) DO UPDATE SET additional_tokens = s.additional_tokens + EXCLUDED.additional_tokens;
   END IF;
-  RETURN NEW;
+  RETURN NULL;
 END
 $fn$`,
-    ...trig('token_purchases_apply', 'token_purchases', 'BEFORE INSERT OR UPDATE', 'app.apply_token_purchase()'),
+    ...trig('token_purchases_apply', 'token_purchases', 'AFTER INSERT OR UPDATE', 'app.apply_token_purchase()'),
 
     // ------------------------------------------------------------ api keys
     `CREATE OR REPLACE FUNCTION app.api_key_guard() RETURNS trigger
