@@ -12,7 +12,8 @@ import { DEFAULT_ROLES } from '../rls/roles.js';
 import { SQLSTATE } from './errors.js';
 import { DOCUMENT_TRANSITIONS, TASK_TRANSITIONS, transitionsSql } from './transitions.js';
 
-const DEFINER = `SECURITY DEFINER SET search_path = pg_catalog, pg_temp`;
+/** SECURITY DEFINER with a pinned search_path, as every definer function of the package. */
+export const DEFINER = `SECURITY DEFINER SET search_path = pg_catalog, pg_temp`;
 const partitioned = new Set<string>(PARTITIONED_TABLES.map((p) => p.table));
 
 /** Tables whose rows are history: no UPDATE, DELETE or TRUNCATE outside the purge path. */
@@ -41,7 +42,8 @@ export function tablesWithUpdatedAt(): string[] {
     .sort();
 }
 
-const trig = (name: string, table: string, when: string, fn: string, each = 'ROW') => [
+/** Drop-and-create of a trigger (idempotent). */
+export const trig = (name: string, table: string, when: string, fn: string, each = 'ROW') => [
   `DROP TRIGGER IF EXISTS ${name} ON public.${table}`,
   `CREATE TRIGGER ${name} ${when} ON public.${table} FOR EACH ${each} EXECUTE FUNCTION ${fn}`,
 ];

@@ -5,14 +5,8 @@
  */
 import { DEFAULT_ROLES } from '../rls/roles.js';
 import { SQLSTATE } from './errors.js';
+import { DEFINER, trig } from './functions.js';
 import { purgeStatements } from './purge.js';
-
-const DEFINER = `SECURITY DEFINER SET search_path = pg_catalog, pg_temp`;
-
-const trig = (name: string, table: string, when: string, fn: string) => [
-  `DROP TRIGGER IF EXISTS ${name} ON public.${table}`,
-  `CREATE TRIGGER ${name} ${when} ON public.${table} FOR EACH ROW EXECUTE FUNCTION ${fn}`,
-];
 
 export function platformStatements(): string[] {
   const { app, service, anon } = DEFAULT_ROLES;

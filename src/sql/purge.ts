@@ -29,6 +29,7 @@ import { DEFAULT_ROLES } from '../rls/roles.js';
 import { GLOBAL_TABLES } from '../schema/index.js';
 import { PARTITIONED_TABLES } from '../schema/partitioned.js';
 import { SQLSTATE } from './errors.js';
+import { DEFINER } from './functions.js';
 
 const GLOBAL: readonly string[] = GLOBAL_TABLES;
 
@@ -188,11 +189,15 @@ function countSql(s: PurgeStep): string {
   return `SELECT count(*) FROM public.${s.table} WHERE ${s.where}`;
 }
 
-const DEFINER = `SECURITY DEFINER SET search_path = pg_catalog, pg_temp`;
-
 function branches(steps: PurgeStep[], body: (s: PurgeStep) => string): string {
   return steps.map((s, i) => `      WHEN ${i} THEN k := '${s.key}'; ${body(s)}`).join('\n');
 }
+
+/** Locks the deletion request (one purge at a time per request) or raises not-found. */
+const LOCK_REQUEST = `  SELECT * INTO r FROM public.deletion_requests d WHERE d.tenant_id = p_tenant AND d.id = p_request FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'deletion request % not found', p_request USING ERRCODE = '${SQLSTATE.notFound}';
+  END IF;`;
 
 export function purgeStatements(): string[] {
   const user = userPurgeSteps();
@@ -212,10 +217,7 @@ DECLARE
   v_total bigint := 0;
   steps integer;
 BEGIN
-  SELECT * INTO r FROM public.deletion_requests d WHERE d.tenant_id = p_tenant AND d.id = p_request FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'deletion request % not found', p_request USING ERRCODE = '${SQLSTATE.notFound}';
-  END IF;
+${LOCK_REQUEST}
   IF r.status NOT IN ('pending', 'dry_run') THEN
     RAISE EXCEPTION 'deletion request % is %: the dry run comes first', p_request, r.status
       USING ERRCODE = '${SQLSTATE.invalidTransition}';
@@ -258,10 +260,7 @@ BEGIN
   IF p_limit IS NULL OR p_limit < 1 OR p_limit > 100000 THEN
     RAISE EXCEPTION 'batch size must be between 1 and 100000' USING ERRCODE = '22023';
   END IF;
-  SELECT * INTO r FROM public.deletion_requests d WHERE d.tenant_id = p_tenant AND d.id = p_request FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'deletion request % not found', p_request USING ERRCODE = '${SQLSTATE.notFound}';
-  END IF;
+${LOCK_REQUEST}
   IF r.status = 'completed' THEN
     RETURN jsonb_build_object('done', true, 'step', null, 'key', null, 'rows', 0);
   END IF;
