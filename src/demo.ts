@@ -5,7 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { withActor } from './actor.js';
+import { withActor, withService } from './actor.js';
+import { issueApiKey, verifyApiKey } from './queries/apiKeys.js';
+import { appendMessage, createSession, searchMessages } from './queries/conversations.js';
+import { consumeCredits, grantCredits } from './queries/metering.js';
 import { createDb, createEmbeddedDb, migrate, type Db } from './db.js';
 import { appendRevision, createDocument, diffRevisions, restoreRevision } from './queries/documents.js';
 import { mapDbError } from './queries/errors.js';
@@ -32,12 +35,28 @@ export function toyEmbedding(text: string, dims = 384): number[] {
 
 export async function runDemo(options: DemoOptions = {}): Promise<void> {
   const log = options.log ?? ((l: string) => console.log(l));
+  // on a terminal, a step that takes more than half a second shows a live elapsed counter
+  const live = !options.log && process.stdout.isTTY;
   const step = async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     log(`\n▸ ${title}`);
-    const out = await fn();
-    log(`  (${Math.round(performance.now() - t0)} ms)`);
-    return out;
+    const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let frame = 0;
+    const ticker = live
+      ? setInterval(() => {
+          const ms = performance.now() - t0;
+          if (ms > 500) process.stdout.write(`\r  ${frames[frame++ % frames.length]} ${(ms / 1000).toFixed(1)} s`);
+        }, 100)
+      : undefined;
+    try {
+      return await fn();
+    } finally {
+      if (ticker) {
+        clearInterval(ticker);
+        process.stdout.write('\r\x1b[2K');
+      }
+      log(`  (${Math.round(performance.now() - t0)} ms)`);
+    }
   };
 
   const db: Db = await step(
@@ -206,6 +225,56 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
       );
       log('  hybrid search (+ full text "fatigue inspection"):');
       for (const h of fused) log(`    rrf ${h.score.toFixed(4)}  ${h.content}`);
+    });
+
+    await step('Ben chats with the assistant, gets an API key and spends a credit', async () => {
+      const chat = await asBen((tx) =>
+        createSession(tx, { tenantId: world.acme, projectId: world.bridge, title: 'Deck loads' }),
+      );
+      await asBen((tx) =>
+        appendMessage(tx, {
+          tenantId: world.acme,
+          sessionId: chat.id,
+          role: 'user',
+          content: 'Which load case governs the deck?',
+          sequence: 1,
+        }),
+      );
+      await asBen((tx) =>
+        appendMessage(tx, {
+          tenantId: world.acme,
+          sessionId: chat.id,
+          role: 'assistant',
+          content: 'Wind plus traffic (LC3) governs at midspan.',
+          sequence: 2,
+        }),
+      );
+      const retry = await asBen((tx) =>
+        appendMessage(tx, {
+          tenantId: world.acme,
+          sessionId: chat.id,
+          role: 'user',
+          content: 'Which load case governs the deck?',
+          sequence: 1,
+        }),
+      );
+      log(`  2 messages numbered by the database; a retried message 1 is recognised (inserted: ${retry.inserted})`);
+      const found = await asBen((tx) => searchMessages(tx, { tenantId: world.acme, query: 'governs' }));
+      log(`  message search "governs": ${found.length} hits, e.g. ${found[0]!.headline}`);
+      const { key } = await asBen((tx) =>
+        issueApiKey(tx, { tenantId: world.acme, name: 'ci', scopes: ['documents:read'] }),
+      );
+      const ok = await verifyApiKey(db, { key, requiredScopes: ['documents:read'] });
+      const wrong = await verifyApiKey(db, { key: key.slice(0, -1) + (key.endsWith('x') ? 'y' : 'x') });
+      log(
+        `  API key ${key.slice(0, 20)}… verifies: ${ok.ok}; one character off: ${wrong.ok ? 'accepted?!' : `refused (${'reason' in wrong ? wrong.reason : ''})`}`,
+      );
+      await withService(db, (tx) => grantCredits(tx, { tenantId: world.acme, userId: world.ben, add: 1 }));
+      const spent = await asBen((tx) => consumeCredits(tx, { tenantId: world.acme, userId: world.ben }));
+      const broke = await asBen((tx) => consumeCredits(tx, { tenantId: world.acme, userId: world.ben })).catch(
+        (e: unknown) => (e as Error).name,
+      );
+      log(`  credits: one spent (${spent.remaining} left), the next refused: ${String(broke)}`);
     });
 
     await step('Gus from Globex tries to read and write Acme data', async () => {
