@@ -13,6 +13,7 @@ import { documentsBench } from './documents.js';
 import { tasksBench } from './tasks.js';
 import { searchBench } from './search.js';
 import { pgliteBench } from './pglite.js';
+import { platformBench } from './platform.js';
 import { table, type ResultRow } from './lib.js';
 
 export interface BenchContext {
@@ -54,7 +55,7 @@ try {
     await migrate(db);
     const ctx: BenchContext = { db, raw, url, quick: !!opts.quick, seed: Number(opts.seed) };
     const only = opts.only?.split(',').map((s) => s.trim().toUpperCase());
-    const suites = [documentsBench, tasksBench, searchBench, pgliteBench];
+    const suites = [documentsBench, tasksBench, searchBench, platformBench, pgliteBench];
     for (const suite of suites) {
       const out = await suite(ctx, only);
       rows.push(...out);
