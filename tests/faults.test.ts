@@ -21,6 +21,7 @@ import { mulberry32 } from '../bench/lib.js';
 import { rejectsWith, rowsOf } from './support/expect.js';
 import { createWorld, type World } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
+import { backendOf } from './support/server.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SEED = Number(process.env.FAULT_SEED ?? 7);
@@ -57,19 +58,7 @@ describeBackends(
       return { app, done };
     }
 
-    async function pidOf(app: string, waitingOnLock: boolean): Promise<number | undefined> {
-      for (let i = 0; i < 300; i++) {
-        const rows = rowsOf<{ pid: number }>(
-          await t().db.execute(
-            sql`select pid from pg_stat_activity where application_name = ${app}
-                ${waitingOnLock ? sql`and wait_event_type = 'Lock'` : sql``}`,
-          ),
-        );
-        if (rows[0]) return rows[0].pid;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return undefined;
-    }
+    const pidOf = (app: string, waitingOnLock: boolean) => backendOf(t().db, app, waitingOnLock);
 
     /** Kills the victim while it waits on the lock `lock` holds (a point inside the operation). */
     async function killAtLock(lock: SQL, op: string, params: unknown, actor?: { userId: string; tenantId: string }) {

@@ -24,6 +24,7 @@ import * as s from '../src/schema/index.js';
 import { rowsOf } from './support/expect.js';
 import { createWorld, type World } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
+import { backendOf } from './support/server.js';
 
 type Who = Actor | 'service';
 
@@ -71,16 +72,7 @@ describeBackends(
           (value) => ({ ok: true as const, value }),
           (error: unknown) => ({ ok: false as const, error }),
         );
-        let bWaited = false;
-        for (let i = 0; i < 100 && !bWaited; i++) {
-          const r = rowsOf<{ n: number }>(
-            await t().db.execute(
-              sql`select count(*)::int as n from pg_stat_activity where application_name = ${`${tag}-b`} and wait_event_type = 'Lock'`,
-            ),
-          );
-          bWaited = r[0]!.n > 0;
-          if (!bWaited) await new Promise((res) => setTimeout(res, 20));
-        }
+        const bWaited = (await backendOf(t().db, `${tag}-b`, true, 2000)) !== undefined;
         release();
         await aTx;
         return { a: aValue, bWaited, b: await bTx };

@@ -6,11 +6,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import postgres from 'postgres';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDb, type Db } from '../src/db.js';
-import { withDatabase } from './support/backends.js';
 import { catalogLines } from './support/catalog.js';
+import { emptyServerDatabase } from './support/server.js';
 import { describeBackends } from './support/harness.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -60,12 +59,10 @@ describeBackends(
     let pushUrl: string;
     let firstPush = '';
     let secondPush = '';
-    const name = `aipdb_push_${process.pid}_${Date.now().toString(36)}`;
-    const admin = postgres(inject('serverUrl') || 'postgres://invalid', { max: 1, onnotice: () => {} });
+    let drop: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
-      await admin.unsafe(`create database "${name}"`);
-      pushUrl = withDatabase(inject('serverUrl'), name);
+      ({ url: pushUrl, drop } = await emptyServerDatabase('push'));
       await sh('tsx', ['src/cli/index.ts', 'push-extras', '--phase', 'pre', '--database-url', pushUrl], pushUrl);
       firstPush = await sh('drizzle-kit', ['push', '--force', '--verbose'], pushUrl);
       await sh('tsx', ['src/cli/index.ts', 'push-extras', '--phase', 'post', '--database-url', pushUrl], pushUrl);
@@ -75,8 +72,7 @@ describeBackends(
 
     afterAll(async () => {
       await pushed?.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
+      await drop?.();
     });
 
     it('creates the schema without a prompt', () => {

@@ -9,14 +9,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { afterAll, expect, inject, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { withActor } from '../src/actor.js';
 import { createDb, createEmbeddedDb, migrate, MIGRATIONS_FOLDER, type Db } from '../src/db.js';
 import { appendRevision, createDocument, getDocument } from '../src/queries/documents.js';
 import * as s from '../src/schema/index.js';
-import { withDatabase } from './support/backends.js';
 import { catalogLines } from './support/catalog.js';
+import { emptyServerDatabase } from './support/server.js';
 import { rowsOf } from './support/expect.js';
 import { createWorld, seedEveryTable } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
@@ -60,16 +59,13 @@ describeBackends('migrations on a database with data', (t) => {
       const db = await createEmbeddedDb();
       return { db, drop: () => db.close() };
     }
-    const name = `aipdb_up_${tag}_${process.pid}_${Date.now().toString(36)}`;
-    const admin = postgres(inject('serverUrl'), { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    const db = await createDb(withDatabase(inject('serverUrl'), name), { max: 2 });
+    const scratch = await emptyServerDatabase(`up${tag}`);
+    const db = await createDb(scratch.url, { max: 2 });
     return {
       db,
       drop: async () => {
         await db.close();
-        await admin.unsafe(`drop database if exists "${name}" with (force)`);
-        await admin.end();
+        await scratch.drop();
       },
     };
   }

@@ -98,10 +98,9 @@ export const verifyApiKeyParams = z.object({
  */
 export async function verifyApiKey(db: Db, params: z.input<typeof verifyApiKeyParams>): Promise<VerifyResult> {
   const p = parse(verifyApiKeyParams, params, 'API key verification');
-  const m = KEY_RE.exec(p.key);
-  const tenantId = m ? b64ToUuid(m[1]!) : '';
-  if (!m || !tenantId) return { ok: false, reason: 'malformed' };
-  const prefix = m[2]!;
+  const parts = splitKey(p.key);
+  if (!parts) return { ok: false, reason: 'malformed' };
+  const { tenantId, prefix } = parts;
   const presented = Buffer.from(hashKey(p.key), 'hex');
   return withService(db, async (tx) => {
     const [k] = await tx
@@ -181,11 +180,17 @@ export async function revokeApiKey(db: DbOrTx, params: { tenantId: string; keyId
 
 /** Parses a key's public parts (tenant, prefix) without looking anything up. */
 export function parseApiKey(key: string): { tenantId: string; prefix: string } {
-  const m = KEY_RE.exec(key);
-  const tenantId = m ? b64ToUuid(m[1]!) : '';
-  if (!m || !tenantId)
+  const parts = splitKey(key);
+  if (!parts)
     throw new ValidationError('invalid API key', [
       { code: 'custom', message: 'not an ai-platform-db key', path: ['key'] },
     ]);
-  return { tenantId, prefix: m[2]! };
+  return parts;
+}
+
+/** The tenant and prefix of a well-formed key, or undefined. */
+function splitKey(key: string): { tenantId: string; prefix: string } | undefined {
+  const m = KEY_RE.exec(key);
+  const tenantId = m ? b64ToUuid(m[1]!) : '';
+  return m && tenantId ? { tenantId, prefix: m[2]! } : undefined;
 }

@@ -69,7 +69,7 @@ export async function deletionDryRun(db: Db, params: { tenantId: string; request
         tx,
         sql`select app.gdpr_dry_run(${p.tenantId}::uuid, ${p.requestId}::uuid) as report`,
       );
-      const report = typeof r!.report === 'string' ? (JSON.parse(r!.report) as PurgeReport) : r!.report;
+      const report = r!.report;
       return { steps: report.steps.map((s) => ({ ...s, rows: Number(s.rows) })), total: Number(report.total) };
     }),
   );
@@ -115,7 +115,7 @@ export async function executeDeletion(
             tx,
             sql`select app.gdpr_purge_step(${p.tenantId}::uuid, ${p.requestId}::uuid, ${p.batchSize}::integer) as res`,
           );
-          return typeof r!.res === 'string' ? JSON.parse(r!.res) : r!.res;
+          return r!.res;
         },
         p.actorId ? { actorId: p.actorId } : {},
       ),
@@ -194,11 +194,11 @@ export async function runRetention(db: Db, params: z.input<typeof runRetentionPa
     for (;;) {
       const batch = await mapErrors(() =>
         withService(db, async (tx) => {
-          const [r] = await rows<{ res: Record<string, number> | string }>(
+          const [r] = await rows<{ res: Record<string, number> }>(
             tx,
             sql`select app.retention_purge_batch(${t.id}::uuid, ${cutoff.toISOString()}::timestamptz, ${p.batchSize}::integer) as res`,
           );
-          return typeof r!.res === 'string' ? (JSON.parse(r!.res) as Record<string, number>) : r!.res;
+          return r!.res;
         }),
       );
       let any = false;
@@ -229,17 +229,11 @@ export async function runRetention(db: Db, params: z.input<typeof runRetentionPa
   }
   const partitionsDropped = await mapErrors(() =>
     withService(db, async (tx) => {
-      const [r] = await rows<{ dropped: string[] | string }>(
+      const [r] = await rows<{ dropped: string[] }>(
         tx,
         sql`select app.drop_expired_partitions(${now.toISOString()}::timestamptz) as dropped`,
       );
-      const d = r!.dropped;
-      return Array.isArray(d)
-        ? d
-        : d
-            .replace(/^\{|\}$/g, '')
-            .split(',')
-            .filter(Boolean);
+      return r!.dropped;
     }),
   );
   return { jobs, partitionsDropped };
