@@ -8,7 +8,10 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppTransaction, DbOrTx } from './db.js';
 import { DEFAULT_ROLES } from './rls/roles.js';
-import { ValidationError } from './queries/errors.js';
+import { ContextError, ValidationError } from './queries/errors.js';
+import { rows } from './queries/util.js';
+import { attachSettings, settingsOf } from './settings.js';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 
 export const actorSchema = z.object({
   userId: z.guid(),
@@ -24,7 +27,12 @@ export interface ActorOptions {
   role?: string;
 }
 
-/** Runs `fn` in a transaction as the application role acting for `actor`. */
+/**
+ * Runs `fn` in a transaction as the application role acting for `actor`, with the handle's
+ * `statement_timeout` and `lock_timeout`. Inside another context (a transaction of
+ * `withActor`, `withService` or `withAnon`) it runs in a savepoint and restores the outer
+ * role, claims and timeouts afterwards.
+ */
 export async function withActor<T>(
   db: DbOrTx,
   actor: Actor,
@@ -34,45 +42,115 @@ export async function withActor<T>(
   const parsed = actorSchema.safeParse(actor);
   if (!parsed.success) throw new ValidationError('invalid actor', parsed.error.issues);
   const { userId, tenantId, claims } = parsed.data;
+  const role = options.role ?? DEFAULT_ROLES.app;
   const payload = JSON.stringify({
     ...claims,
     sub: userId,
-    role: options.role ?? DEFAULT_ROLES.app,
+    role,
     ...(tenantId ? { tenant_id: tenantId } : {}),
   });
-  return db.transaction(async (tx) => {
-    await setLocalContext(tx, payload, options.role ?? DEFAULT_ROLES.app);
-    return fn(tx);
-  });
+  return enter(db, { kind: 'actor', role, claims: payload, sub: userId }, fn);
 }
 
-/** Runs `fn` in a transaction as the anonymous role (no claims). */
+/** Runs `fn` in a transaction as the anonymous role (no claims); nests like `withActor`. */
 export async function withAnon<T>(db: DbOrTx, fn: (tx: AppTransaction) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await setLocalContext(tx, '{}', DEFAULT_ROLES.anon);
-    return fn(tx);
-  });
+  return enter(db, { kind: 'anon', role: DEFAULT_ROLES.anon, claims: '{}', sub: '' }, fn);
 }
 
 /**
  * Runs `fn` in a transaction as the service role (BYPASSRLS): trusted back-end jobs only.
- * `actorId`, when given, is recorded as the actor of audited changes.
+ * `actorId`, when given, is recorded as the actor of audited changes. Refused with a
+ * `ContextError` inside an actor or anonymous transaction: a request acting for a user can
+ * never widen to the service role.
  */
 export async function withService<T>(
   db: DbOrTx,
   fn: (tx: AppTransaction) => Promise<T>,
   options: { actorId?: string } = {},
 ): Promise<T> {
+  if (options.actorId !== undefined && !z.guid().safeParse(options.actorId).success)
+    throw new ValidationError('invalid actorId: not a uuid');
   const payload = JSON.stringify(
     options.actorId ? { sub: options.actorId, role: DEFAULT_ROLES.service } : { role: DEFAULT_ROLES.service },
   );
+  return enter(db, { kind: 'service', role: DEFAULT_ROLES.service, claims: payload, sub: options.actorId ?? '' }, fn);
+}
+
+interface Context {
+  kind: 'actor' | 'anon' | 'service';
+  role: string;
+  claims: string;
+  /** The legacy per-claim setting `request.jwt.claim.sub` (read first by Supabase's `auth.uid()`). */
+  sub: string;
+}
+
+interface Snapshot {
+  role: string;
+  claims: string;
+  sub: string;
+  claim_role: string;
+  statement_timeout: string;
+  lock_timeout: string;
+}
+
+async function enter<T>(db: DbOrTx, ctx: Context, fn: (tx: AppTransaction) => Promise<T>): Promise<T> {
+  const { timeouts } = settingsOf(db);
+  const t = ctx.kind === 'service' ? undefined : timeouts;
+  if (!(db instanceof PgTransaction)) {
+    return db.transaction(async (tx) => {
+      await apply(tx, {
+        role: ctx.role,
+        claims: ctx.claims,
+        sub: ctx.sub,
+        claim_role: ctx.role,
+        statement_timeout: t ? `${t.statementMs}ms` : '0',
+        lock_timeout: t ? `${t.lockMs}ms` : '0',
+      });
+      return fn(tx);
+    });
+  }
+  // Nested: settings made in a savepoint outlive it when it is released, so they are put back
+  // by hand on success (a rolled-back savepoint restores them itself).
+  const [outer] = await rows<Snapshot>(
+    db,
+    sql`select current_setting('role') as role,
+               coalesce(current_setting('request.jwt.claims', true), '') as claims,
+               coalesce(current_setting('request.jwt.claim.sub', true), '') as sub,
+               coalesce(current_setting('request.jwt.claim.role', true), '') as claim_role,
+               current_setting('statement_timeout') as statement_timeout,
+               current_setting('lock_timeout') as lock_timeout`,
+  );
+  if (ctx.kind === 'service' && (outer!.role === DEFAULT_ROLES.app || outer!.role === DEFAULT_ROLES.anon)) {
+    throw new ContextError(
+      `withService inside a transaction acting as ${outer!.role} is refused: run service work in its own transaction (ai-platform-db/jobs)`,
+    );
+  }
   return db.transaction(async (tx) => {
-    await setLocalContext(tx, payload, DEFAULT_ROLES.service);
-    return fn(tx);
+    attachSettings(tx, settingsOf(db));
+    await apply(tx, {
+      role: ctx.role,
+      claims: ctx.claims,
+      sub: ctx.sub,
+      claim_role: ctx.role,
+      // a nested context never loosens the outer timeouts
+      statement_timeout: t ? `${t.statementMs}ms` : outer!.statement_timeout,
+      lock_timeout: t ? `${t.lockMs}ms` : outer!.lock_timeout,
+    });
+    const result = await fn(tx);
+    await apply(tx, outer!);
+    return result;
   });
 }
 
-async function setLocalContext(tx: AppTransaction, claims: string, role: string): Promise<void> {
-  // Both bound as parameters; set_config(..., true) is SET LOCAL.
-  await tx.execute(sql`select set_config('request.jwt.claims', ${claims}, true), set_config('role', ${role}, true)`);
+async function apply(tx: DbOrTx, s: Snapshot): Promise<void> {
+  // All bound as parameters; set_config(..., true) is SET LOCAL. The legacy per-claim keys
+  // are set too: a value left on a pooled connection must never speak for this request.
+  await tx.execute(
+    sql`select set_config('request.jwt.claims', ${s.claims}, true),
+               set_config('request.jwt.claim.sub', ${s.sub}, true),
+               set_config('request.jwt.claim.role', ${s.claim_role}, true),
+               set_config('statement_timeout', ${s.statement_timeout}, true),
+               set_config('lock_timeout', ${s.lock_timeout}, true),
+               set_config('role', ${s.role}, true)`,
+  );
 }

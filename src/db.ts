@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
+import { DbError } from './queries/errors.js';
+import { attachSettings, makeSettings, type HandleSettings, type SettingsInput } from './settings.js';
 
 export type Schema = typeof schema;
 type Relations = ExtractTablesWithRelations<Schema>;
@@ -23,6 +25,10 @@ export type DbKind = 'server' | 'embedded';
 /** A database handle: a Drizzle database plus what the package needs to manage it. */
 export type Db = AppDatabase & {
   readonly kind: DbKind;
+  /** Limits, timeouts and search tuning of this handle (`createDb(url, { limits, timeouts, search })`). */
+  readonly settings: HandleSettings;
+  /** Whether statements are sent as named prepared statements (false behind a transaction pooler). */
+  readonly preparedStatements: boolean;
   /** Runs a script of one or more SQL statements outside the query builder (no parameters). */
   exec(sqlText: string): Promise<void>;
   close(): Promise<void>;
@@ -31,28 +37,89 @@ export type Db = AppDatabase & {
 /** Folder of the committed migrations (shipped in the package next to dist/). */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 
-export interface CreateDbOptions {
+export interface CreateDbOptions extends SettingsInput {
   /** Pool size (default 10). */
   max?: number;
-  /** Prepare statements on the server (default true). */
-  prepare?: boolean;
-  /** Extra postgres.js options. */
+  /**
+   * Named prepared statements (re-used plans). `'auto'` (default): on, unless the connection
+   * goes through a pooler — detected when the server's own port differs from the URL's port
+   * (PgBouncer 6432, Supabase's transaction pooler 6543, any proxy) or the URL says
+   * `pgbouncer=true`. Transaction poolers (PgBouncer < 1.21, Supavisor in transaction mode)
+   * hand each transaction a different server connection, where a statement prepared on another
+   * one does not exist (SQLSTATE 26000). `false` forces unnamed statements; `true` forces
+   * named ones (a direct connection or a session-mode pooler only).
+   */
+  prepare?: boolean | 'auto';
+  /** Extra connection parameters (e.g. `application_name`). */
   connection?: Record<string, string>;
 }
 
-/** A real PostgreSQL (>= 15, with pgvector >= 0.8) through postgres.js. */
+/** The database could not be reached: names the host, port and database, and keeps the cause. */
+export class ConnectionError extends DbError {
+  readonly code = 'CONNECTION' as const;
+}
+
+/** Where a URL points, without its password (for error messages). */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}/${decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default database)'}`;
+  } catch {
+    return '(an unparsable database URL)';
+  }
+}
+
+/** A connection failure as one line: what was tried and why it failed. */
+export function connectionError(url: string, err: unknown, what = 'connect to'): ConnectionError {
+  const cause = err as { code?: string; message?: string; cause?: { message?: string; code?: string } };
+  const reason = [cause?.code, cause?.cause?.message ?? cause?.message].filter(Boolean).join(' ');
+  return new ConnectionError(`could not ${what} ${describeUrl(url)}: ${reason || String(err)}`, { cause: err });
+}
+
+/** A real PostgreSQL (>= 15, with pgvector >= 0.8) through postgres.js. Connects once to check. */
 export async function createDb(url: string, options: CreateDbOptions = {}): Promise<Db> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, {
+  const settings = makeSettings(options);
+  const base = {
     max: options.max ?? 10,
-    prepare: options.prepare ?? true,
     onnotice: () => {},
     ...(options.connection ? { connection: options.connection } : {}),
-  });
-  const db = drizzle(options.prepare === false ? client : preparing(client), { schema });
-  return Object.assign(db as unknown as AppDatabase, {
+  };
+  let urlPort = 5432;
+  let pgbouncerFlag = false;
+  try {
+    const u = new URL(url);
+    urlPort = Number(u.port || 5432);
+    pgbouncerFlag = u.searchParams.get('pgbouncer') === 'true';
+    if (pgbouncerFlag) {
+      u.searchParams.delete('pgbouncer');
+      url = u.toString();
+    }
+  } catch {
+    throw new ConnectionError(`not a database URL: ${describeUrl(url)}`);
+  }
+  let prepare = options.prepare ?? 'auto';
+  if (prepare === 'auto') {
+    if (pgbouncerFlag) prepare = false;
+    else {
+      // one short-lived connection: reachable? and is the server listening on the URL's port?
+      const probe = postgres(url, { ...base, max: 1, prepare: false, connect_timeout: 10 });
+      try {
+        const [r] = await probe.unsafe(`select current_setting('port')::int as port`);
+        prepare = Number(r!.port) === urlPort;
+      } catch (err) {
+        throw connectionError(url, err);
+      } finally {
+        await probe.end({ timeout: 1 }).catch(() => {});
+      }
+    }
+  }
+  const client = postgres(url, { ...base, prepare });
+  const db = drizzle(prepare ? preparingClient(client) : client, { schema });
+  return handle(db as unknown as AppDatabase, settings, {
     kind: 'server' as const,
+    preparedStatements: prepare,
     exec: async (sqlText: string) => {
       await client.unsafe(sqlText);
     },
@@ -66,32 +133,52 @@ const PREPARE_MAX_PARAMS = 256;
 type SqlClient = import('postgres').Sql;
 
 /**
- * Makes every parameterised statement a named prepared statement (postgres.js caches them
- * per connection by text). drizzle sends its queries through `unsafe(…, { prepare: false })`
- * unless built with `.prepare()`, which does not fit queries run in ever-new transactions;
- * measured: an unprepared RLS query is re-planned every time (bench P1/P2). Applies to the
- * transaction and savepoint clients postgres.js hands out, too.
+ * The client drizzle is given on a direct connection: the postgres.js client seen through a
+ * Proxy that asks for a named prepared statement (`unsafe(query, args, { prepare: true })`,
+ * the driver's public option) for every parameterised statement of up to 256 parameters,
+ * in the pool, in transactions and in savepoints. Nothing of the driver is modified: drizzle
+ * 0.45 sends its queries as `unsafe(query, params, { prepare: false })` unless built with
+ * `.prepare()`, which does not fit queries run in ever-new transactions; measured, an
+ * unprepared RLS query is re-planned every time (bench P1/P2). `tests/driver-contract.test.ts`
+ * fails when an upgrade of drizzle or postgres.js changes these calls.
  */
-function preparing<T extends SqlClient>(client: T): T {
-  const unsafe = client.unsafe.bind(client);
-  (client as { unsafe: unknown }).unsafe = (query: string, args?: unknown[], opts?: Record<string, unknown>) =>
-    unsafe(query, (args ?? []) as never, {
-      ...opts,
-      prepare: (args?.length ?? 0) > 0 && (args?.length ?? 0) <= PREPARE_MAX_PARAMS,
-    });
-  for (const method of ['begin', 'savepoint'] as const) {
-    const original = (client as unknown as Record<string, unknown>)[method] as
-      ((...a: unknown[]) => Promise<unknown>) | undefined;
-    if (typeof original !== 'function') continue;
-    (client as unknown as Record<string, unknown>)[method] = (...a: unknown[]) => {
-      const fn = a.pop() as (tx: SqlClient) => unknown;
-      return original.call(client, ...a, (tx: SqlClient) => fn(preparing(tx)));
-    };
-  }
-  return client;
+function preparingClient<T extends SqlClient>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, args?: unknown[], opts?: Record<string, unknown>) =>
+          target.unsafe(query, (args ?? []) as never, {
+            ...opts,
+            prepare: (args?.length ?? 0) > 0 && (args?.length ?? 0) <= PREPARE_MAX_PARAMS,
+          });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        const original = Reflect.get(target, prop, receiver) as (...a: unknown[]) => Promise<unknown>;
+        return (...a: unknown[]) => {
+          const fn = a.pop() as (tx: SqlClient) => unknown;
+          return original.call(target, ...a, (tx: SqlClient) => fn(preparingClient(tx)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
 }
 
-export interface CreateEmbeddedDbOptions {
+/** Gives a Drizzle database its settings, and every transaction opened from it the same. */
+function handle<E extends object>(db: AppDatabase, settings: HandleSettings, extra: E): AppDatabase & E & { readonly settings: HandleSettings } {
+  attachSettings(db, settings);
+  const transaction = db.transaction.bind(db);
+  return Object.assign(db, extra, {
+    settings,
+    transaction: ((fn: (tx: AppTransaction) => Promise<unknown>, config?: unknown) =>
+      transaction((tx) => {
+        attachSettings(tx, settings);
+        return fn(tx as AppTransaction);
+      }, config as never)) as AppDatabase['transaction'],
+  });
+}
+
+export interface CreateEmbeddedDbOptions extends SettingsInput {
   /** A directory to persist to; in memory when absent. */
   dataDir?: string;
   /** A dumped data directory (`dumpDataDir()`) to start from, e.g. an already migrated one. */
@@ -112,8 +199,9 @@ export async function createEmbeddedDb(
     extensions: { vector, pgcrypto },
   });
   const db = drizzle(pglite, { schema });
-  return Object.assign(db as unknown as AppDatabase, {
+  return handle(db as unknown as AppDatabase, makeSettings(options), {
     kind: 'embedded' as const,
+    preparedStatements: true,
     pglite,
     exec: async (sqlText: string) => {
       await pglite.exec(sqlText);
@@ -129,11 +217,46 @@ export async function createEmbeddedDb(
  */
 export async function migrate(db: Db, options: { migrationsFolder?: string } = {}): Promise<void> {
   const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
-  if (db.kind === 'server') {
-    const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
-    await run(db as never, { migrationsFolder });
-  } else {
-    const { migrate: run } = await import('drizzle-orm/pglite/migrator');
-    await run(db as never, { migrationsFolder });
+  try {
+    if (db.kind === 'server') {
+      const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
+      await run(db as never, { migrationsFolder });
+    } else {
+      const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+      await run(db as never, { migrationsFolder });
+    }
+  } catch (err) {
+    throw migrationError(err);
   }
+}
+
+/** drizzle reports "Failed query: …" and hides the reason in `cause`: say both in one line. */
+function migrationError(err: unknown): Error {
+  const cause = (err as { cause?: { message?: string; code?: string } }).cause;
+  const code = cause?.code ?? (err as { code?: string }).code;
+  const reason = cause?.message ?? (err as Error).message;
+  const query = String((err as Error).message ?? '').split('\n')[0]?.replace(/^Failed query:\s*/, '') ?? '';
+  const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'CONNECT_TIMEOUT', '3D000', '28P01', '28000'];
+  const message = `migrate failed: ${code ? `${code} ` : ''}${reason}${cause && query ? ` (while running: ${query.slice(0, 120)})` : ''}`;
+  return code && unreachable.includes(code) ? new ConnectionError(message, { cause: err }) : new MigrationError(message, { cause: err });
+}
+
+/** A migration failed; the message names the reason and the statement. */
+export class MigrationError extends DbError {
+  readonly code = 'MIGRATION' as const;
+}
+
+/**
+ * The same connection with other settings (limits, timeouts, search tuning): a view of `db`
+ * whose operations, and the transactions opened from it, use `input` over `db`'s settings.
+ * The view has its own caches; closing either closes the connection.
+ */
+export function withSettings<D extends Db>(db: D, input: SettingsInput): D {
+  const base = db.settings;
+  const settings = makeSettings({
+    limits: { ...base.limits, ...input.limits },
+    timeouts: { ...base.timeouts, ...input.timeouts },
+    search: { ...base.search, ...input.search },
+  });
+  return handle(Object.create(db) as AppDatabase, settings, {}) as unknown as D;
 }

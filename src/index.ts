@@ -8,7 +8,18 @@
  * await withActor(db, { userId, tenantId }, async (tx) => { ... });
  * ```
  */
-export { createDb, createEmbeddedDb, migrate, MIGRATIONS_FOLDER } from './db.js';
+export {
+  createDb,
+  createEmbeddedDb,
+  migrate,
+  withSettings,
+  describeUrl,
+  ConnectionError,
+  MigrationError,
+  MIGRATIONS_FOLDER,
+} from './db.js';
+export { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, DEFAULT_SEARCH_TUNING } from './settings.js';
+export type { Limits, Timeouts, SearchTuning, HandleSettings, SettingsInput } from './settings.js';
 export type {
   AppDatabase,
   AppTransaction,

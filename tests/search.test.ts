@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withActor } from '../src/actor.js';
+import { withSettings } from '../src/db.js';
 import { NotFoundError, ValidationError } from '../src/queries/errors.js';
 import {
   compileMetadataFilter,
@@ -13,7 +14,6 @@ import {
   replaceSourceChunks,
   searchHybrid,
   searchSimilar,
-  SEARCH_TUNING,
   type ChunkInput,
 } from '../src/queries/search.js';
 import * as s from '../src/schema/index.js';
@@ -167,9 +167,11 @@ describeBackends('vector search', (t) => {
 
   it('uses the HNSW index with iterative scans for a large scope', async () => {
     const q = clustered(rand, centers, 2);
-    const saved = SEARCH_TUNING.exactMaxRows;
-    SEARCH_TUNING.exactMaxRows = 50; // this tenant's 300 rows count as large
-    try {
+    // a handle on which this tenant's 300 rows count as large (settings belong to the handle)
+    const small = withSettings(t().db, { search: { exactMaxRows: 50 } });
+    const as = <T>(who: keyof World['users'], fn: Parameters<typeof withActor<T>>[2]) =>
+      withActor(small, { userId: w.users[who], tenantId: w.tenantA }, fn);
+    {
       const plan = await as('member', (tx) =>
         explainSearch(tx, { tenantId: w.tenantA, modelId: model, embedding: q, k: 10 }),
       );
@@ -203,9 +205,12 @@ describeBackends('vector search', (t) => {
         }),
       );
       expect(rare.map((h) => h.chunkIndex).sort()).toEqual([295, 296, 297, 298, 299]);
-    } finally {
-      SEARCH_TUNING.exactMaxRows = saved;
     }
+    // the original handle was not changed by the view
+    const plan = await withActor(t().db, { userId: w.users.member, tenantId: w.tenantA }, (tx) =>
+      explainSearch(tx, { tenantId: w.tenantA, modelId: model, embedding: q, k: 10 }),
+    );
+    expect(plan.plan).toBe('exact');
   });
 
   it('filters by project, source, tags, metadata, time and distance', async () => {
@@ -472,7 +477,7 @@ describeBackends(
         .insert(s.embeddingModels)
         .values({ tenantId: w.tenantA, name: 'big', dimensions: DIMS })
         .returning();
-      const n = SEARCH_TUNING.exactMaxRows + 2000;
+      const n = db.settings.search.exactMaxRows + 2000;
       // groups of 10 tight around a point of a cluster: a query near a group has a clear true
       // top 10 (in 384-d, the members of one broad cluster are all about equally far from a
       // query, which made recall a coin toss of the graph's random levels, not of the plan)

@@ -106,6 +106,27 @@ export class LockedError extends DbError {
   readonly code = 'LOCKED' as const;
 }
 
+/** A context switch that is not allowed (the service role inside an actor's transaction). */
+export class ContextError extends DbError {
+  readonly code = 'CONTEXT' as const;
+}
+
+/**
+ * The input would cost more than a configured limit (`limit` names it, e.g. `limits.diffBytes`);
+ * refused before the work was done, nothing written.
+ */
+export class LimitError extends DbError {
+  readonly code = 'LIMIT' as const;
+  constructor(
+    message: string,
+    readonly limit: string,
+    readonly value?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A statement or lock timeout, or the server cancelled the query. */
 export class TimeoutError extends DbError {
   readonly code = 'TIMEOUT' as const;
@@ -122,7 +143,9 @@ export type PackageError =
   | InsufficientCreditsError
   | QuotaExceededError
   | LockedError
-  | TimeoutError;
+  | TimeoutError
+  | ContextError
+  | LimitError;
 
 interface PgErrorLike {
   code?: string;

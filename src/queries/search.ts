@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db.js';
 import { chunkSourceType, chunks, embeddingModels, INDEXED_DIMENSIONS } from '../schema/knowledge.js';
 import { NotFoundError, ValidationError } from './errors.js';
+import { settingsOf } from '../settings.js';
 import { atomic, id, jsonValue, nonBlank, parse, pgArray, pgText, rows, sha256, single } from './util.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -146,7 +147,7 @@ export async function ingestChunks(
       batches++;
       options.onProgress?.(Math.min(i + p.batchSize, p.chunks.length), p.chunks.length);
     }
-    if (inserted > 0) scopeCache.clear();
+    if (inserted > 0) settingsOf(tx).caches.scopes.clear();
     return { inserted, skipped: p.chunks.length - inserted, batches };
   });
 }
@@ -276,37 +277,24 @@ export interface SearchHit {
  * set per transaction; if that returns fewer than k rows (a very selective filter), the
  * exact plan answers instead.
  */
-export const SEARCH_TUNING = {
-  /** At 384 dimensions; scaled by 384 / dims (an exact distance costs in proportion to dims). */
-  exactMaxRows: 10_000,
-  efSearch: 200,
-  /** HNSW candidates fetched per result wanted, re-ranked by exact distance. */
-  hnswOverfetch: 4,
-  maxScanTuples: 40_000,
-  /** Matching rows the full-text branch of a hybrid search ranks at most. */
-  textCandidates: 2_000,
-  /** Seconds a scope-size estimate is reused. */
-  scopeTtlSeconds: 60,
-};
-
-const modelCache = new Map<string, { dims: number; at: number }>();
-const scopeCache = new Map<string, { rows: number; at: number }>();
-const fresh = (at: number) => Date.now() - at < SEARCH_TUNING.scopeTtlSeconds * 1000;
+const fresh = (tx: DbOrTx, at: number) => Date.now() - at < settingsOf(tx).search.scopeTtlSeconds * 1000;
 
 async function modelDims(tx: DbOrTx, tenantId: string, modelId: string): Promise<number> {
   const key = `${tenantId}:${modelId}`;
-  const hit = modelCache.get(key);
-  if (hit && fresh(hit.at)) return hit.dims;
+  const cache = settingsOf(tx).caches.models;
+  const hit = cache.get(key);
+  if (hit && fresh(tx, hit.at)) return hit.dims;
   const [m] = await tx
     .select({ dimensions: embeddingModels.dimensions })
     .from(embeddingModels)
     .where(and(eq(embeddingModels.tenantId, tenantId), eq(embeddingModels.id, modelId)));
   if (!m) throw new NotFoundError(`embedding model ${modelId} not found`);
-  modelCache.set(key, { dims: m.dimensions, at: Date.now() });
+  cache.set(key, { dims: m.dimensions, at: Date.now() });
   return m.dimensions;
 }
 
-const exactMaxRows = (dims: number) => Math.max(1, Math.floor((SEARCH_TUNING.exactMaxRows * 384) / dims));
+const exactMaxRows = (tx: DbOrTx, dims: number) =>
+  Math.max(1, Math.floor((settingsOf(tx).search.exactMaxRows * 384) / dims));
 
 /** Rows of the tenant's model in scope (bounded count through the tenant's btree index). */
 async function scopeRows(
@@ -317,15 +305,16 @@ async function scopeRows(
   bound: number,
 ): Promise<number> {
   const key = `${tenantId}:${modelId}:${projectIds?.join(',') ?? '*'}:${bound}`;
-  const hit = scopeCache.get(key);
-  if (hit && fresh(hit.at)) return hit.rows;
+  const cache = settingsOf(tx).caches.scopes;
+  const hit = cache.get(key);
+  if (hit && fresh(tx, hit.at)) return hit.rows;
   const [r] = await rows<{ n: number }>(
     tx,
     sql`select count(*)::int as n from (select 1 from chunks where tenant_id = ${tenantId} and model_id = ${modelId}
         ${projectIds ? sql`and project_id = any (${pgArray(projectIds)}::uuid[])` : sql``}
         limit ${bound + 1}) s`,
   );
-  scopeCache.set(key, { rows: r!.n, at: Date.now() });
+  cache.set(key, { rows: r!.n, at: Date.now() });
   return r!.n;
 }
 
@@ -373,7 +362,7 @@ function exactQuery(p: z.output<typeof searchSimilarParams>, limit: number): SQL
              where ${filterSql(p, distance)} order by distance, id limit ${sql.raw(String(limit))}`;
 }
 
-function hnswQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit: number): SQL {
+function hnswQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit: number, overfetch: number): SQL {
   const q = `[${p.embedding.join(',')}]`;
   const cast = sql.raw(`vector(${dims})`);
   const distance = sql`(embedding::${cast} <=> ${q}::${cast})`;
@@ -381,7 +370,7 @@ function hnswQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit:
   // the true top-k are far more often within the graph's top 4k than its top k (recall).
   // relaxed_order iterative scans may return rows slightly out of order: re-sorted outside.
   // LIMITs are literals (validated integers) so a cached plan keeps the index (see exactQuery).
-  const candidates = Math.max(limit * SEARCH_TUNING.hnswOverfetch, 40);
+  const candidates = Math.max(limit * overfetch, 40);
   return sql`select * from (
                select ${HIT_COLUMNS}, ${distance} as distance from chunks
                where dims = ${sql.raw(String(dims))} and ${filterSql(p, distance)}
@@ -392,7 +381,7 @@ function hnswQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit:
 async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims: number): Promise<SearchPlan> {
   if (p.strategy !== 'auto') return p.strategy;
   if (!(INDEXED_DIMENSIONS as readonly number[]).includes(dims)) return 'exact';
-  const bound = exactMaxRows(dims);
+  const bound = exactMaxRows(tx, dims);
   return (await scopeRows(tx, p.tenantId, p.modelId, p.filters.projectIds, bound)) > bound ? 'hnsw' : 'exact';
 }
 
@@ -413,6 +402,7 @@ async function runSearch(
     ]);
   }
   const plan = await planFor(tx, p, dims);
+  const tuning = settingsOf(tx).search;
   if (plan === 'hnsw') {
     if (!(INDEXED_DIMENSIONS as readonly number[]).includes(dims)) {
       throw new ValidationError('invalid search', [
@@ -421,10 +411,10 @@ async function runSearch(
     }
     await tx.execute(
       sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true),
-                 set_config('hnsw.ef_search', ${String(Math.max(SEARCH_TUNING.efSearch, limit))}, true),
-                 set_config('hnsw.max_scan_tuples', ${String(SEARCH_TUNING.maxScanTuples)}, true)`,
+                 set_config('hnsw.ef_search', ${String(Math.max(tuning.efSearch, limit))}, true),
+                 set_config('hnsw.max_scan_tuples', ${String(tuning.maxScanTuples)}, true)`,
     );
-    const hits = (await rows<Record<string, unknown>>(tx, hnswQuery(p, dims, limit))).map(toHit);
+    const hits = (await rows<Record<string, unknown>>(tx, hnswQuery(p, dims, limit, tuning.hnswOverfetch))).map(toHit);
     // a filter so selective that the graph walk ran out: answer exactly instead
     if (hits.length >= limit || p.strategy === 'hnsw') return { plan, hits };
   }
@@ -454,7 +444,7 @@ export async function explainSearch(
     if (plan === 'hnsw') {
       await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
     }
-    const query = plan === 'hnsw' ? hnswQuery(p, dims, p.k) : exactQuery(p, p.k);
+    const query = plan === 'hnsw' ? hnswQuery(p, dims, p.k, settingsOf(tx).search.hnswOverfetch) : exactQuery(p, p.k);
     const lines = await rows<Record<string, string>>(tx, sql`explain ${query}`);
     const [iter] = await rows<{ v: string }>(tx, sql`select current_setting('hnsw.iterative_scan') as v`);
     return {
@@ -498,7 +488,7 @@ export async function searchHybrid(db: DbOrTx, params: SearchHybridParams): Prom
     // The text branch ranks at most TEXT_CANDIDATES matching rows: a GIN index finds matches
     // but cannot rank them, and ranking every match of a very common term in a large tenant
     // costs more than the whole vector branch (measured, bench P5).
-    const cap = Math.max(SEARCH_TUNING.textCandidates, n * 10);
+    const cap = Math.max(settingsOf(tx).search.textCandidates, n * 10);
     const text = (
       await rows<Record<string, unknown>>(
         tx,
@@ -550,7 +540,7 @@ export async function deleteChunksBySource(
       sql`delete from chunks where tenant_id = ${p.tenantId} and source_type = ${p.sourceType} and source_id = ${p.sourceId}
           ${p.modelId ? sql`and model_id = ${p.modelId}` : sql``} returning id`,
     );
-    scopeCache.clear();
+    settingsOf(tx).caches.scopes.clear();
     return out.length;
   });
 }
