@@ -4,6 +4,7 @@
  * two handles in one process (two services, two tests) never share or change each other's
  * settings. Operations find the settings of the handle a transaction came from.
  */
+import type { ValidateFunction } from 'ajv';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 
 /** Bounds checked before any work is done (`LimitError` names the one exceeded). */
@@ -55,6 +56,8 @@ export interface HandleSettings {
   caches: {
     models: Map<string, { dims: number; at: number }>;
     scopes: Map<string, { rows: number; at: number }>;
+    /** Compiled validators of user-authored JSON Schemas, by content (at most 500). */
+    validators: Map<string, ValidateFunction>;
   };
 }
 
@@ -102,7 +105,7 @@ export function makeSettings(input: SettingsInput = {}): HandleSettings {
     limits: Object.freeze(limits),
     timeouts: Object.freeze(timeouts),
     search: Object.freeze(search),
-    caches: { models: new Map(), scopes: new Map() },
+    caches: { models: new Map(), scopes: new Map(), validators: new Map() },
   };
 }
 

@@ -13,7 +13,7 @@ import { withService } from '../actor.js';
 import { deletionRequests, retentionJobs, type DeletionRequest, type RetentionJob } from '../schema/compliance.js';
 import { auditLogs, type AuditLog } from '../schema/partitioned.js';
 import { mapErrors, NotFoundError } from './errors.js';
-import { atomic, id, pageSize, parse, pgText, rows, single } from './util.js';
+import { atomic, cursorTimestamp, id, pageSize, parse, pgText, rows, single } from './util.js';
 
 // ---------------------------------------------------------------- GDPR
 export const requestDeletionParams = z.discriminatedUnion('scope', [
@@ -296,7 +296,7 @@ export const listAuditLogParams = z
     from: z.coerce.date().optional(),
     to: z.coerce.date().optional(),
     /** Cursor from the previous page. */
-    before: z.object({ createdAt: z.string().max(64), id }).optional(),
+    before: z.object({ createdAt: cursorTimestamp, id }).optional(),
     limit: pageSize,
   })
   .refine((p) => !p.from || !p.to || p.from <= p.to, { message: '`from` is after `to`', path: ['from'] });

@@ -10,7 +10,7 @@ import type { DbOrTx } from '../db.js';
 import { chatMessages, type ChatMessage } from '../schema/partitioned.js';
 import { chatParticipants, chatSessions, messageRole, type ChatSession } from '../schema/conversations.js';
 import { NotFoundError, ValidationError } from './errors.js';
-import { atomic, id, jsonValue, nonBlank, pageSize, parse, pgArray, pgText, rowMapper, rows, single } from './util.js';
+import { atomic, cursorTimestamp, id, jsonValue, nonBlank, pageSize, parse, pgArray, pgText, rowMapper, rows, single } from './util.js';
 
 const ACTOR = sql`app.current_user_id()`;
 
@@ -174,7 +174,7 @@ export const listSessionsParams = z.object({
   projectId: id.optional(),
   status: z.enum(['active', 'archived']).optional(),
   /** Cursor from the previous page. */
-  after: z.object({ lastActivityAt: z.string().max(64), id }).optional(),
+  after: z.object({ lastActivityAt: cursorTimestamp, id }).optional(),
   limit: pageSize,
 });
 

@@ -8,9 +8,10 @@
  * `app.assign_document_rev`, under the document row's lock): 1..N, no gaps, no duplicates.
  */
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
-import * as jsondiffpatch from 'jsondiffpatch';
-import * as jsonpatch from 'jsondiffpatch/formatters/jsonpatch';
-import { createTwoFilesPatch, diffLines } from 'diff';
+import type * as jsondiffpatch from 'jsondiffpatch';
+import type * as jsonpatch from 'jsondiffpatch/formatters/jsonpatch';
+import { boundedDiff } from './diff.js';
+import { settingsOf } from '../settings.js';
 import { z } from 'zod';
 import type { DbOrTx } from '../db.js';
 import {
@@ -378,14 +379,6 @@ export async function listRevisions(
 }
 
 // ---------------------------------------------------------------- diff
-const differ = jsondiffpatch.create({
-  // array items with an id are matched by it, others by position
-  objectHash: (obj: object, index?: number) => {
-    const o = obj as Record<string, unknown>;
-    return typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : `$$index:${index}`;
-  },
-});
-
 export interface RevisionDiff {
   from: number;
   to: number;
@@ -408,22 +401,24 @@ export async function diffRevisions(
   return atomic(db, async (tx) => {
     const a = await getRevision(tx, { tenantId: p.tenantId, documentId: p.documentId, rev: p.from });
     const b = await getRevision(tx, { tenantId: p.tenantId, documentId: p.documentId, rev: p.to });
-    const delta = differ.diff(a.content, b.content);
-    const textA = a.bodyMd ?? '';
-    const textB = b.bodyMd ?? '';
-    let added = 0;
-    let removed = 0;
-    for (const part of diffLines(textA, textB)) {
-      if (part.added) added += part.count ?? 0;
-      if (part.removed) removed += part.count ?? 0;
-    }
+    const out = await boundedDiff(
+      {
+        a: a.content,
+        b: b.content,
+        textA: a.bodyMd ?? '',
+        textB: b.bodyMd ?? '',
+        nameA: `rev ${p.from}`,
+        nameB: `rev ${p.to}`,
+      },
+      settingsOf(tx).limits,
+    );
     return {
       from: p.from,
       to: p.to,
-      delta,
-      patch: delta ? jsonpatch.format(delta) : [],
-      textDiff: textA === textB ? '' : createTwoFilesPatch(`rev ${p.from}`, `rev ${p.to}`, textA, textB),
-      textStats: { added, removed },
+      delta: out.delta as jsondiffpatch.Delta | undefined,
+      patch: out.patch as jsonpatch.Op[],
+      textDiff: out.textDiff,
+      textStats: out.textStats,
     };
   });
 }

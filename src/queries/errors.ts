@@ -209,6 +209,8 @@ export function mapDbError(err: unknown): unknown {
     case '22021': // invalid byte sequence (e.g. NUL)
     case '22P05': // untranslatable character
     case '2202E': // array subscript error
+    case '22007': // invalid datetime format
+    case '22008': // datetime field overflow
     case '54000': // program limit exceeded (e.g. too deep JSON)
       return new ConstraintError(message, constraint, pg.code, { cause: err });
     case '57014': // query_canceled (statement_timeout)

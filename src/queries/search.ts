@@ -6,7 +6,8 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db.js';
 import { chunkSourceType, chunks, embeddingModels, INDEXED_DIMENSIONS } from '../schema/knowledge.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { LimitError, NotFoundError, ValidationError } from './errors.js';
+import type { Limits } from '../settings.js';
 import { settingsOf } from '../settings.js';
 import { atomic, id, jsonValue, nonBlank, parse, pgArray, pgText, rows, sha256, single } from './util.js';
 
@@ -196,6 +197,50 @@ export const metadataFilter: z.ZodType<MetadataFilter> = z.lazy(() =>
 ) as z.ZodType<MetadataFilter>;
 
 const asPath = (p: string | string[]) => (Array.isArray(p) ? p : [p]);
+
+/**
+ * Bounds a metadata filter before it is validated or compiled (iteratively: a 5,000-deep
+ * filter must not overflow the stack of the validator): depth, nodes and JSON bytes, from the
+ * handle's limits. Exceeding one is a LimitError naming it; nothing is sent to the database.
+ */
+export function checkFilterLimits(filter: unknown, limits: Limits): void {
+  if (filter === undefined || filter === null || typeof filter !== 'object') return;
+  const stack: [unknown, number][] = [[filter, 1]];
+  let nodes = 0;
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!node || typeof node !== 'object' || Array.isArray(node)) continue;
+    if (depth > limits.filterDepth)
+      throw new LimitError(`metadata filter nested deeper than limits.filterDepth (${limits.filterDepth})`, 'limits.filterDepth', depth);
+    if (++nodes > limits.filterNodes)
+      throw new LimitError(`metadata filter has more than limits.filterNodes (${limits.filterNodes}) conditions`, 'limits.filterNodes', nodes);
+    const n = node as Record<string, unknown>;
+    for (const key of ['and', 'or'] as const) {
+      const list = n[key];
+      if (Array.isArray(list)) {
+        if (nodes + list.length > limits.filterNodes)
+          throw new LimitError(`metadata filter has more than limits.filterNodes (${limits.filterNodes}) conditions`, 'limits.filterNodes', nodes + list.length);
+        for (const x of list) stack.push([x, depth + 1]);
+      }
+    }
+    if (n.not !== undefined) stack.push([n.not, depth + 1]);
+  }
+  let bytes: number;
+  try {
+    bytes = JSON.stringify(filter).length;
+  } catch {
+    throw new ValidationError('invalid search: the metadata filter is not JSON');
+  }
+  if (bytes > limits.filterBytes)
+    throw new LimitError(`metadata filter is ${bytes} bytes, over limits.filterBytes (${limits.filterBytes})`, 'limits.filterBytes', bytes);
+}
+
+/** Parses search params after bounding their filter by the handle's limits. */
+function parseSearch<S extends z.ZodType>(db: DbOrTx, schema: S, params: unknown, what: string): z.output<S> {
+  const filters = (params as { filters?: { metadata?: unknown } } | null)?.filters;
+  if (filters && typeof filters === 'object') checkFilterLimits(filters.metadata, settingsOf(db).limits);
+  return parse(schema, params, what);
+}
 
 /** Compiles a validated filter to SQL over `metadata` (every key and value a bound parameter). */
 export function compileMetadataFilter(f: MetadataFilter, column = sql.raw('metadata')): SQL {
@@ -428,7 +473,7 @@ async function runSearch(
  * k rows whenever k visible rows match.
  */
 export async function searchSimilar(db: DbOrTx, params: SearchSimilarParams): Promise<SearchHit[]> {
-  const p = parse(searchSimilarParams, params, 'search');
+  const p = parseSearch(db, searchSimilarParams, params, 'search');
   return atomic(db, async (tx) => (await runSearch(tx, p, p.k)).hits);
 }
 
@@ -437,7 +482,7 @@ export async function explainSearch(
   db: DbOrTx,
   params: SearchSimilarParams,
 ): Promise<{ plan: SearchPlan; explain: string }> {
-  const p = parse(searchSimilarParams, params, 'search');
+  const p = parseSearch(db, searchSimilarParams, params, 'search');
   return atomic(db, async (tx) => {
     const dims = await modelDims(tx, p.tenantId, p.modelId);
     const plan = await planFor(tx, p, dims);
@@ -480,7 +525,7 @@ export interface HybridHit extends SearchHit {
  * k × overfetch candidates under the same tenant, model and filters, fused by reciprocal rank.
  */
 export async function searchHybrid(db: DbOrTx, params: SearchHybridParams): Promise<HybridHit[]> {
-  const p = parse(searchHybridParams, params, 'hybrid search');
+  const p = parseSearch(db, searchHybridParams, params, 'hybrid search');
   const n = p.k * p.overfetch;
   return atomic(db, async (tx) => {
     const vector = (await runSearch(tx, p, n)).hits;

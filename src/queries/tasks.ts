@@ -9,6 +9,8 @@
  * assignment, transition, submission and review is recorded as a task event by trigger.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
+import { RE2JS } from 're2js';
+import { settingsOf } from '../settings.js';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db.js';
@@ -30,8 +32,15 @@ import {
   type TaskVersion,
 } from '../schema/work.js';
 import { canTransition, TASK_TRANSITIONS, type TaskStatusName } from '../sql/transitions.js';
-import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from './errors.js';
-import { atomic, id, jsonValue, nonBlank, pageSize, parse, pgText, rows, single } from './util.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidTransitionError,
+  LimitError,
+  NotFoundError,
+  ValidationError,
+} from './errors.js';
+import { atomic, cursorTimestamp, id, jsonValue, nonBlank, pageSize, parse, pgText, rows, single } from './util.js';
 
 const ACTOR = sql`app.current_user_id()`;
 
@@ -63,17 +72,57 @@ export const createDeliverableSchemaParams = z.object({
   riskRules: z.array(riskRule).default([]),
 });
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new Map<string, ValidateFunction>();
-function validatorFor(schema: unknown): ValidateFunction {
+/**
+ * `pattern` / `patternProperties` of user-authored schemas run on RE2 (re2js: linear time in
+ * the input, no backtracking), so a tenant admin's `^(a+)+$` cannot freeze the process;
+ * patterns RE2 cannot run (backreferences, lookaround) are refused when the schema is saved.
+ */
+const re2Engine = Object.assign(
+  (pattern: string, flags: string) => {
+    const re = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
+    return { test: (s: string) => re.matcher(s).find() };
+  },
+  { code: 'RE2JS' },
+);
+const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: re2Engine } });
+
+/** A compiled validator of a user-authored JSON Schema, checked against the handle's limits. */
+function validatorFor(db: DbOrTx, schema: unknown): ValidateFunction {
+  const { limits, caches } = settingsOf(db);
   const key = JSON.stringify(schema);
-  let v = compiled.get(key);
+  if (key.length > limits.schemaBytes)
+    throw new LimitError(`a JSON Schema of ${key.length} bytes exceeds limits.schemaBytes (${limits.schemaBytes})`, 'limits.schemaBytes', key.length);
+  let v = caches.validators.get(key);
   if (!v) {
+    for (const p of patternsOf(schema)) {
+      if (p.length > limits.patternLength)
+        throw new LimitError(`a pattern of ${p.length} characters exceeds limits.patternLength (${limits.patternLength})`, 'limits.patternLength', p.length);
+    }
     v = ajv.compile(schema as object);
-    if (compiled.size > 500) compiled.clear();
-    compiled.set(key, v);
+    if (caches.validators.size >= 500) caches.validators.delete(caches.validators.keys().next().value!);
+    caches.validators.set(key, v);
   }
   return v;
+}
+
+/** Every `pattern` and `patternProperties` key in a schema (iterative: depth is not a risk). */
+function patternsOf(schema: unknown): string[] {
+  const out: string[] = [];
+  const stack: unknown[] = [schema];
+  while (stack.length) {
+    const x = stack.pop();
+    if (!x || typeof x !== 'object') continue;
+    if (Array.isArray(x)) {
+      stack.push(...x);
+      continue;
+    }
+    for (const [k, v] of Object.entries(x)) {
+      if (k === 'pattern' && typeof v === 'string') out.push(v);
+      if (k === 'patternProperties' && v && typeof v === 'object') out.push(...Object.keys(v));
+      stack.push(v);
+    }
+  }
+  return out;
 }
 
 /** Registers a deliverable schema (seed 000): input/output JSON Schemas, workflow steps, risk rules. */
@@ -87,8 +136,9 @@ export async function createDeliverableSchema(
     ['outputSchema', p.outputSchema],
   ] as const) {
     try {
-      validatorFor(schema);
+      validatorFor(db, schema);
     } catch (err) {
+      if (err instanceof LimitError) throw err;
       throw new ValidationError('invalid deliverable schema', [
         {
           code: 'custom',
@@ -310,7 +360,14 @@ export async function submitVersion(
         )
         .where(and(eq(deliverables.tenantId, task.tenantId), eq(deliverables.id, task.deliverableId)));
       if (schema) {
-        const validate = validatorFor(schema.outputSchema);
+        let validate: ValidateFunction;
+        try {
+          validate = validatorFor(tx, schema.outputSchema);
+        } catch (err) {
+          if (err instanceof LimitError) throw err;
+          // a schema stored before patterns ran on RE2 may use what RE2 cannot run
+          throw new ValidationError(`the deliverable schema cannot be used: ${(err as Error).message}`);
+        }
         if (!validate(p.outputData)) {
           throw new ValidationError(
             'output does not match the deliverable schema',
@@ -408,7 +465,7 @@ export async function reviewVersion(db: DbOrTx, params: ReviewVersionParams): Pr
 export const reviewQueueParams = z.object({
   tenantId: id,
   /** Keyset cursor from the previous page (`next`). */
-  after: z.object({ submittedAt: z.string().max(64), taskId: id }).optional(),
+  after: z.object({ submittedAt: cursorTimestamp, taskId: id }).optional(),
   limit: pageSize,
   projectId: id.optional(),
 });

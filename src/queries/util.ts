@@ -123,3 +123,17 @@ export const pgText = (max = 1_000_000) =>
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 export const nonBlank = (max = 10_000) => pgText(max).refine((s) => s.trim().length > 0, 'must not be empty');
 export const pageSize = z.number().int().min(1).max(500).default(50);
+/**
+ * A keyset cursor's timestamp, as the package returns it in `next` (PostgreSQL's text form of
+ * a timestamptz, or ISO 8601). Anything else is a ValidationError here, not SQLSTATE 22007
+ * from the database.
+ */
+export const cursorTimestamp = z
+  .string()
+  .max(64)
+  .refine((v) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)?$/.exec(v);
+    if (!m) return false;
+    const [, , mo, d, h, mi, s] = m.map(Number) as number[];
+    return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= 31 && h! <= 23 && mi! <= 59 && s! <= 60;
+  }, 'a cursor timestamp as returned in `next`');
