@@ -1,7 +1,8 @@
 /** P8: platform hot paths — API key verification among many keys, appending a chat message. */
 import { createHash } from 'node:crypto';
 import { withActor } from '../src/actor.js';
-import { issueApiKey, verifyApiKey } from '../src/queries/apiKeys.js';
+import { issueApiKey } from '../src/queries/apiKeys.js';
+import { verifyApiKey } from '../src/jobs/apiKeys.js';
 import { appendMessage, createSession } from '../src/queries/conversations.js';
 import type { BenchContext } from './run.js';
 import { fmtMs, interleaved, type ResultRow } from './lib.js';

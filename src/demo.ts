@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { withActor, withService } from './actor.js';
-import { issueApiKey, verifyApiKey } from './queries/apiKeys.js';
+import { issueApiKey } from './queries/apiKeys.js';
+import { verifyApiKey } from './jobs/apiKeys.js';
 import { appendMessage, createSession, searchMessages } from './queries/conversations.js';
 import { consumeCredits, grantCredits } from './queries/metering.js';
 import { createDb, createEmbeddedDb, migrate, type Db } from './db.js';

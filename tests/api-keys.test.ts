@@ -2,7 +2,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { withActor } from '../src/actor.js';
-import { issueApiKey, listApiKeys, parseApiKey, revokeApiKey, verifyApiKey } from '../src/queries/apiKeys.js';
+import { issueApiKey, listApiKeys, parseApiKey, revokeApiKey } from '../src/queries/apiKeys.js';
+import { verifyApiKey } from '../src/jobs/apiKeys.js';
 import {
   ForbiddenError,
   InvalidTransitionError,
@@ -131,6 +132,35 @@ describeBackends('API keys', (t) => {
     expect(await verifyApiKey(t().db, { key: k2 })).toEqual({ ok: false, reason: 'no_member' });
     await t().db.insert(s.tenantMemberships).values({ tenantId: w.tenantA, userId: w.users.member, role: 'member' });
     expect((await verifyApiKey(t().db, { key: k2 })).ok).toBe(true);
+  });
+
+  it('refuses keys of a suspended or deleted tenant and of a banned, archived or deleted user (were accepted)', async () => {
+    const w = await createWorld(t().db); // its own tenant: the other tests count keys
+    const { key } = await withActor(t().db, { userId: w.users.admin, tenantId: w.tenantA }, (tx) =>
+      issueApiKey(tx, { tenantId: w.tenantA, name: 'status' }),
+    );
+    expect((await verifyApiKey(t().db, { key })).ok).toBe(true);
+    const setTenant = (status: string, deleted = false) =>
+      t().db.execute(
+        sql`update tenants set status = ${status}::tenant_status, deleted_at = ${deleted ? sql`now()` : sql`null`} where id = ${w.tenantA}`,
+      );
+    const setUser = (status: string, deleted = false) =>
+      t().db.execute(
+        sql`update users set status = ${status}::user_status, deleted_at = ${deleted ? sql`now()` : sql`null`} where id = ${w.users.admin}`,
+      );
+    await setTenant('suspended');
+    expect(await verifyApiKey(t().db, { key })).toEqual({ ok: false, reason: 'tenant_inactive' });
+    await setTenant('active', true);
+    expect(await verifyApiKey(t().db, { key })).toEqual({ ok: false, reason: 'tenant_inactive' });
+    await setTenant('active');
+    for (const status of ['banned', 'archived', 'inactive']) {
+      await setUser(status);
+      expect(await verifyApiKey(t().db, { key })).toEqual({ ok: false, reason: 'user_inactive' });
+    }
+    await setUser('active', true);
+    expect(await verifyApiKey(t().db, { key })).toEqual({ ok: false, reason: 'user_inactive' });
+    await setUser('active');
+    expect((await verifyApiKey(t().db, { key })).ok).toBe(true);
   });
 
   it('lists own keys (admins: all) without hashes; other tenants see and revoke nothing', async () => {

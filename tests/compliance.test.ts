@@ -4,15 +4,11 @@ import { getTableConfig } from 'drizzle-orm/pg-core';
 import { beforeAll, expect, it } from 'vitest';
 import { withActor, withService } from '../src/actor.js';
 import type { Db } from '../src/db.js';
+import { deletionDryRun, ensurePartitions, executeDeletion, listPartitions, runRetention } from '../src/jobs/compliance.js';
 import {
-  deletionDryRun,
-  ensurePartitions,
-  executeDeletion,
   getDeletionRequest,
   listAuditLog,
-  listPartitions,
   requestDeletion,
-  runRetention,
 } from '../src/queries/compliance.js';
 import {
   AppendOnlyError,

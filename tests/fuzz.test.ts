@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withActor, withService } from '../src/actor.js';
 import type { AppTransaction, Db } from '../src/db.js';
 import * as q from '../src/queries/index.js';
+import * as jobs from '../src/jobs/index.js';
 import { DbError } from '../src/queries/errors.js';
 import * as s from '../src/schema/index.js';
 import { rowsOf } from './support/expect.js';
@@ -628,7 +629,7 @@ describe('fuzzed operations [embedded]', () => {
       name: 'rollupUsageDaily',
       tables: ['usage_daily'],
       input: () => mutated({ day: '2026-01-01', tenantId: T() }),
-      run: (i) => withService(db, (tx) => q.rollupUsageDaily(tx, i as never)),
+      run: (i) => jobs.rollupUsageDaily(db, i as never),
     },
     {
       name: 'checkQuota',
@@ -673,7 +674,7 @@ describe('fuzzed operations [embedded]', () => {
         ),
       run: (i) => as((tx) => q.issueApiKey(tx, i as never)),
       check: async (out) => {
-        const r = await q.verifyApiKey(db, { key: (out as { key: string }).key, touch: false });
+        const r = await jobs.verifyApiKey(db, { key: (out as { key: string }).key, touch: false });
         expect(r.ok).toBe(true);
       },
     },
@@ -685,9 +686,9 @@ describe('fuzzed operations [embedded]', () => {
           { key: ids.key, touch: false },
           { key: fc.oneof(hostileString, fc.constant(`${ids.key}x`), fc.constant(ids.key!.replace(/.$/, 'A'))) },
         ),
-      run: (i) => q.verifyApiKey(db, i as never),
+      run: (i) => jobs.verifyApiKey(db, i as never),
       check: (out, i) => {
-        const r = out as q.VerifyResult;
+        const r = out as jobs.VerifyResult;
         if (r.ok) expect((i as { key: string }).key).toBe(ids.key);
       },
     },
@@ -720,13 +721,13 @@ describe('fuzzed operations [embedded]', () => {
       name: 'deletionDryRun',
       tables: ['deletion_requests'],
       input: () => mutated({ tenantId: T(), requestId: '00000000-0000-4000-8000-000000000005' }),
-      run: (i) => q.deletionDryRun(db, i as never),
+      run: (i) => jobs.deletionDryRun(db, i as never),
     },
     {
       name: 'executeDeletion',
       tables: ['deletion_requests', 'api_keys', 'chat_messages'],
       input: () => mutated({ tenantId: T(), requestId: '00000000-0000-4000-8000-000000000006' }),
-      run: (i) => q.executeDeletion(db, i as never),
+      run: (i) => jobs.executeDeletion(db, i as never),
     },
     {
       name: 'listAuditLog',
@@ -738,7 +739,7 @@ describe('fuzzed operations [embedded]', () => {
       name: 'ensurePartitions',
       tables: [],
       input: () => mutated({ monthsAhead: 1 }),
-      run: (i) => q.ensurePartitions(db, i as never),
+      run: (i) => jobs.ensurePartitions(db, i as never),
     },
   ];
 

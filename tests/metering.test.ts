@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { withActor, withService } from '../src/actor.js';
+import { rollupUsageDaily } from '../src/jobs/metering.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -15,7 +16,6 @@ import {
   grantCredits,
   recordTokenPurchase,
   recordUsage,
-  rollupUsageDaily,
 } from '../src/queries/metering.js';
 import * as s from '../src/schema/index.js';
 import { rejectsWith, rowsOf } from './support/expect.js';
@@ -85,8 +85,8 @@ describeBackends('metering', (t) => {
       ]),
     );
     await svc((tx) => tx.insert(s.subscriptions).values({ tenantId: w.tenantA, baseTokenLimit: 10_000 }));
-    const first = await svc((tx) => rollupUsageDaily(tx, { day, tenantId: w.tenantA }));
-    const again = await svc((tx) => rollupUsageDaily(tx, { day, tenantId: w.tenantA }));
+    const first = await rollupUsageDaily(t().db, { day, tenantId: w.tenantA });
+    const again = await rollupUsageDaily(t().db, { day, tenantId: w.tenantA });
     const strip = (rs: typeof first) => rs.map(({ createdAt: _c, updatedAt: _u, ...r }) => r);
     expect(strip(again)).toEqual(strip(first));
     const tenantRow = first.find((r) => r.projectId === '00000000-0000-0000-0000-000000000000')!;
@@ -106,7 +106,7 @@ describeBackends('metering', (t) => {
     expect(mine.length).toBe(first.length);
     expect(await as('outsider', (tx) => tx.select().from(s.usageDaily), w.tenantB)).toEqual([]);
     await rejectsWith(
-      svc((tx) => rollupUsageDaily(tx, { day: '2026-13-01' })),
+      rollupUsageDaily(t().db, { day: '2026-13-01' }),
       ValidationError,
     );
   });

@@ -10,8 +10,7 @@ import { sql } from 'drizzle-orm';
 import { createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
 import { ALL_SECTIONS, emitRlsSql, type RlsSection } from '../rls/emit.js';
 import { withService } from '../actor.js';
-import { ensurePartitions, runRetention } from '../queries/compliance.js';
-import { rollupUsageDaily } from '../queries/metering.js';
+import { ensurePartitions, rollupUsageDaily, runRetention } from '../jobs/index.js';
 
 const program = new Command('ai-platform-db')
   .description('Database layer of a multi-tenant AI platform: migrations, row-level security, maintenance')
@@ -159,7 +158,7 @@ program
     const day = opts.day ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const db = await open(opts);
     try {
-      const rows = await withService(db, (tx) => rollupUsageDaily(tx, { day }));
+      const rows = await rollupUsageDaily(db, { day });
       console.log(`${rows.length} rollup rows for ${day}`);
     } finally {
       await db.close();

@@ -11,7 +11,6 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../db.js';
-import { withService } from '../actor.js';
 import { apiKeys, type ApiKey } from '../schema/identity.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { atomic, id, nonBlank, pageSize, parse, pgText, single } from './util.js';
@@ -26,7 +25,7 @@ const b64ToUuid = (b: string) => {
     ? `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
     : '';
 };
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 function randomPrefix(): string {
   const bytes = randomBytes(12);
@@ -37,7 +36,7 @@ function randomPrefix(): string {
 export type ApiKeyInfo = Omit<ApiKey, 'keyHash'>;
 const { keyHash: _hash, ...infoColumns } = getTableColumns(apiKeys);
 
-const scope = pgText(100).regex(/^[a-z][a-z0-9_.:*-]*$/, 'scopes are lowercase words like "documents:read"');
+export const scope = pgText(100).regex(/^[a-z][a-z0-9_.:*-]*$/, 'scopes are lowercase words like "documents:read"');
 
 export const issueApiKeyParams = z.object({
   tenantId: id,
@@ -74,66 +73,6 @@ export async function issueApiKey(
       })
       .returning(infoColumns);
     return { key, apiKey: row! };
-  });
-}
-
-export type VerifyFailure = 'malformed' | 'unknown' | 'revoked' | 'expired' | 'scope' | 'no_member';
-export type VerifyResult =
-  | { ok: true; keyId: string; tenantId: string; userId: string; scopes: string[] }
-  | { ok: false; reason: VerifyFailure };
-
-export const verifyApiKeyParams = z.object({
-  key: z.string().max(200),
-  /** Scopes the request needs; `*` in a key's scopes grants all. */
-  requiredScopes: z.array(scope).max(50).default([]),
-  /** Record `last_used_at` (at most once a minute per key). Default true. */
-  touch: z.boolean().default(true),
-});
-
-/**
- * Verifies a presented key (service role: it runs before anyone is known). One indexed
- * lookup by (tenant, prefix); the stored hash is compared in constant time; then expiry,
- * revocation, scope and the owner's membership are checked. The result says why a key is
- * refused, for logs — tell the client only "invalid key".
- */
-export async function verifyApiKey(db: Db, params: z.input<typeof verifyApiKeyParams>): Promise<VerifyResult> {
-  const p = parse(verifyApiKeyParams, params, 'API key verification');
-  const parts = splitKey(p.key);
-  if (!parts) return { ok: false, reason: 'malformed' };
-  const { tenantId, prefix } = parts;
-  const presented = Buffer.from(hashKey(p.key), 'hex');
-  return withService(db, async (tx) => {
-    const [k] = await tx
-      .select({
-        id: apiKeys.id,
-        userId: apiKeys.userId,
-        keyHash: apiKeys.keyHash,
-        scopes: apiKeys.scopes,
-        expiresAt: apiKeys.expiresAt,
-        revokedAt: apiKeys.revokedAt,
-        lastUsedAt: apiKeys.lastUsedAt,
-        // qualified by hand: drizzle prints a one-table select's columns unqualified
-        member: sql<boolean>`exists (select 1 from tenant_memberships m
-                                    where m.tenant_id = api_keys.tenant_id and m.user_id = api_keys.user_id)`,
-      })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.prefix, prefix)));
-    // compare against a dummy hash when the prefix is unknown, so both paths cost the same
-    const stored = Buffer.from(k?.keyHash ?? '0'.repeat(64), 'hex');
-    const match = timingSafeEqual(stored, presented);
-    if (!k || !match) return { ok: false, reason: 'unknown' };
-    if (k.revokedAt) return { ok: false, reason: 'revoked' };
-    if (k.expiresAt && k.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
-    if (!k.userId || !k.member) return { ok: false, reason: 'no_member' };
-    if (!k.scopes.includes('*') && !p.requiredScopes.every((s) => k.scopes.includes(s)))
-      return { ok: false, reason: 'scope' };
-    if (p.touch && (!k.lastUsedAt || Date.now() - k.lastUsedAt.getTime() > 60_000)) {
-      await tx
-        .update(apiKeys)
-        .set({ lastUsedAt: sql`now()` })
-        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, k.id)));
-    }
-    return { ok: true, keyId: k.id, tenantId, userId: k.userId, scopes: k.scopes };
   });
 }
 
@@ -189,7 +128,7 @@ export function parseApiKey(key: string): { tenantId: string; prefix: string } {
 }
 
 /** The tenant and prefix of a well-formed key, or undefined. */
-function splitKey(key: string): { tenantId: string; prefix: string } | undefined {
+export function splitKey(key: string): { tenantId: string; prefix: string } | undefined {
   const m = KEY_RE.exec(key);
   const tenantId = m ? b64ToUuid(m[1]!) : '';
   return m && tenantId ? { tenantId, prefix: m[2]! } : undefined;
