@@ -115,6 +115,8 @@ export interface QuotaDecision {
   used: number;
   /** Left after this use would be allowed (never negative); NULL without a limit. */
   remaining: number | null;
+  /** `recordUsageWithinQuota` only: this call was a retry of one that had recorded the event. */
+  replayed?: boolean;
 }
 
 /**
@@ -165,6 +167,19 @@ export async function recordUsageWithinQuota(
     await tx.execute(
       sql`select pg_advisory_xact_lock(hashtextextended(${`quota:${p.event.tenantId}:${p.dimension}`}, 0))`,
     );
+    if (p.event.idempotencyKey && p.event.occurredAt) {
+      // a retry of a call that succeeded: its event is stored and counted already — return the
+      // success again (numbers as they are now), never a QuotaExceededError for its own use
+      const [stored] = await rows<{ n: number }>(
+        tx,
+        sql`select 1 as n from usage_events where tenant_id = ${p.event.tenantId}
+            and idempotency_key = ${p.event.idempotencyKey} and occurred_at = ${p.event.occurredAt.toISOString()}::timestamptz`,
+      );
+      if (stored) {
+        const now = await checkQuota(tx, { tenantId: p.event.tenantId, dimension: p.dimension, amount: 0 });
+        return { ...now, allowed: true, replayed: true };
+      }
+    }
     const decision = await checkQuota(tx, { tenantId: p.event.tenantId, dimension: p.dimension, amount });
     if (!decision.allowed)
       throw new QuotaExceededError(
@@ -181,6 +196,8 @@ export const consumeCreditsParams = z.object({
   tenantId: id,
   userId: id,
   amount: z.number().int().min(1).max(1_000_000).default(1),
+  /** A retry with the same key returns the first call's result and consumes nothing more. */
+  idempotencyKey: pgText(200).min(1).optional(),
 });
 
 /**
@@ -196,7 +213,9 @@ export async function consumeCredits(
   return single(db, async (tx) => {
     const [r] = await rows<{ remaining: number | null }>(
       tx,
-      sql`select app.consume_credits(${p.tenantId}::uuid, ${p.userId}::uuid, ${p.amount}::integer) as remaining`,
+      p.idempotencyKey === undefined
+        ? sql`select app.consume_credits(${p.tenantId}::uuid, ${p.userId}::uuid, ${p.amount}::integer) as remaining`
+        : sql`select app.consume_credits(${p.tenantId}::uuid, ${p.userId}::uuid, ${p.amount}::integer, ${p.idempotencyKey}::text) as remaining`,
     );
     return { remaining: r!.remaining === null ? null : Number(r!.remaining) };
   });

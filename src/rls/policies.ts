@@ -450,6 +450,8 @@ export const TABLE_ACCESS: readonly TableAccess[] = [
   tenantScoped('subscriptions', { read: 'admin', write: null }),
   tenantScoped('token_purchases', { read: 'admin', write: null }),
   ownerScoped('credit_balances', { readOnly: true }),
+  // written only by app.consume_credits (definer); nobody reads it but the service role
+  serviceOnly('credit_consumptions'),
   tenantScoped('tenant_quotas', { read: 'viewer', write: null }),
   tenantScoped('usage_daily', { read: 'viewer', write: null }),
   tenantScoped('usage_events', { read: 'admin', write: null, appendOnly: true }),

@@ -132,6 +132,39 @@ export const creditBalances = pgTable(
 export type CreditBalance = typeof creditBalances.$inferSelect;
 export type NewCreditBalance = typeof creditBalances.$inferInsert;
 
+/**
+ * One row per idempotent credit consumption (`consumeCredits({ idempotencyKey })`): a retry
+ * with the same key returns the balance the first call left instead of consuming again.
+ * Written only by `app.consume_credits`; kept with the balance's history.
+ */
+export const creditConsumptions = pgTable(
+  'credit_consumptions',
+  {
+    tenantId: tenantId(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    amount: integer('amount').notNull(),
+    /** The balance left after this consumption; NULL = unlimited. */
+    remaining: integer('remaining'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'credit_consumptions_pkey', columns: [t.tenantId, t.idempotencyKey] }),
+    foreignKey({
+      name: 'credit_consumptions_tenant_id_fk',
+      columns: [t.tenantId],
+      foreignColumns: [tenants.id],
+    }).onDelete('cascade'),
+    index('credit_consumptions_user_id_idx').on(t.userId),
+    check('credit_consumptions_amount_positive', sql`${t.amount} > 0`),
+    check('credit_consumptions_key_length', sql`length(${t.idempotencyKey}) between 1 and 200`),
+  ],
+);
+export type CreditConsumption = typeof creditConsumptions.$inferSelect;
+export type NewCreditConsumption = typeof creditConsumptions.$inferInsert;
+
 /** Seed 004 tenant_quotas. NULL in a limit column means "no limit" for that dimension. */
 export const tenantQuotas = pgTable(
   'tenant_quotas',

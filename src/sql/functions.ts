@@ -368,6 +368,43 @@ BEGIN
 END
 $fn$`);
 
+  // Idempotent consumption: the key is inserted first (a concurrent retry waits on it), the
+  // balance consumed, the result stored; a retry after success returns the stored result.
+  s.push(`CREATE OR REPLACE FUNCTION app.consume_credits(p_tenant uuid, p_user uuid, p_amount integer, p_key text)
+  RETURNS integer
+  LANGUAGE plpgsql ${DEFINER}
+AS $fn$
+DECLARE
+  v_prev public.credit_consumptions;
+  v_remaining integer;
+BEGIN
+  IF p_key IS NULL THEN
+    RETURN app.consume_credits(p_tenant, p_user, p_amount);
+  END IF;
+  INSERT INTO public.credit_consumptions (tenant_id, idempotency_key, user_id, amount)
+  VALUES (p_tenant, p_key, p_user, p_amount)
+  ON CONFLICT (tenant_id, idempotency_key) DO NOTHING;
+  IF NOT FOUND THEN
+    SELECT * INTO v_prev FROM public.credit_consumptions c
+     WHERE c.tenant_id = p_tenant AND c.idempotency_key = p_key;
+    IF v_prev.user_id <> p_user OR v_prev.amount <> p_amount THEN
+      RAISE EXCEPTION 'idempotency key % was used for another consumption', p_key USING ERRCODE = '${SQLSTATE.conflict}';
+    END IF;
+    -- the actor check of the first call applies to its replay too
+    PERFORM 1 WHERE app.current_user_id() IS NULL
+       OR (app.current_user_id() = p_user AND app.current_tenant_id() IS NOT DISTINCT FROM p_tenant);
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'a user may only consume their own credits' USING ERRCODE = '${SQLSTATE.forbidden}';
+    END IF;
+    RETURN v_prev.remaining;
+  END IF;
+  v_remaining := app.consume_credits(p_tenant, p_user, p_amount);
+  UPDATE public.credit_consumptions c SET remaining = v_remaining
+   WHERE c.tenant_id = p_tenant AND c.idempotency_key = p_key;
+  RETURN v_remaining;
+END
+$fn$`);
+
   // ------------------------------------------------------------ message save (seed 002, fixed)
   // Appends message p_sequence of a session: idempotent for a retried sequence (returns the
   // stored message), refuses gaps, bumps the session counters and touches the project, all
@@ -558,6 +595,7 @@ $fn$`);
   const { app, service } = DEFAULT_ROLES;
   const grants: [string, string[]][] = [
     ['app.consume_credits(uuid, uuid, integer)', [app, service]],
+    ['app.consume_credits(uuid, uuid, integer, text)', [app, service]],
     ['app.touch_project(uuid, uuid)', [app, service]],
     ['app.ensure_global_tenant(bigint)', [service]],
     ['app.decrypt_secret(bytea)', [service]],

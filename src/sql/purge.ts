@@ -77,6 +77,7 @@ const USER_DELETES: PurgeStep[] = [
   del('usage_events', `user_id = ${U}`),
   del('api_keys', `user_id = ${U}`),
   del('user_integrations', `user_id = ${U}`),
+  del('credit_consumptions', `user_id = ${U}`),
   del('credit_balances', `user_id = ${U}`),
   del('project_members', `user_id = ${U}`),
   del('tenant_memberships', `user_id = ${U}`),
