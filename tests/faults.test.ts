@@ -238,8 +238,9 @@ describeBackends(
       const blocker: Db = await t().connect(1);
       await blocker.execute(sql`begin`);
       await blocker.execute(sql`select 1 from documents where id = ${document.id} for update`);
-      for (const setting of [{ lock_timeout: '200' }, { statement_timeout: '200' }] as Record<string, string>[]) {
-        const db = await createDb(t().url!, { max: 1, connection: setting });
+      // the handle's timeouts are what every actor transaction runs with (SET LOCAL)
+      for (const timeouts of [{ lockMs: 200 }, { statementMs: 200, lockMs: 0 }]) {
+        const db = await createDb(t().url!, { max: 1, timeouts });
         const started = Date.now();
         await rejectsWith(
           withActor(db, member(), (tx) =>

@@ -99,7 +99,8 @@ describeBackends('harness', (t) => {
       await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`),
     );
     expect(n).toBe(journal.entries.length);
-    expect(journal.entries.map((e) => e.tag)).toEqual([
+    // v0.1.0's six, then what came after
+    expect(journal.entries.map((e) => e.tag).slice(0, 6)).toEqual([
       '0000_extensions_roles_helpers',
       '0001_schema',
       '0002_partitioned_tables',

@@ -142,7 +142,7 @@ describe('schema review', () => {
         /\| policy \| `projects\.projects_select_public` \| added \| .*USING \(true\) \| 🟦 security \|/,
       );
       // Squawk's rules, not ours, for the SQL itself
-      expect(report).toMatch(/\| 0006_fixture\.sql \| 3 \| \[adding-required-field\].*\| yes \|/);
+      expect(report).toMatch(/\| \d{4}_fixture\.sql \| 3 \| \[adding-required-field\].*\| yes \|/);
       expect(report).toMatch(/\[ban-drop-column\]/);
       expect(report).toContain('ALTER TABLE "tasks" ADD COLUMN "priority" integer NOT NULL;');
       // a usage error is exit 2, one line

@@ -301,6 +301,10 @@ export async function seedEveryTable(db: Db, w: World): Promise<Record<string, R
   keys.token_purchases = { tenant_id: t, id: tp.id };
   await db.insert(s.creditBalances).values({ tenantId: t, userId: u.member, remaining: 5 });
   keys.credit_balances = { tenant_id: t, user_id: u.member };
+  await db
+    .insert(s.creditConsumptions)
+    .values({ tenantId: t, idempotencyKey: 'fixture-1', userId: u.member, amount: 1, remaining: 4 });
+  keys.credit_consumptions = { tenant_id: t, idempotency_key: 'fixture-1' };
   await db.insert(s.tenantQuotas).values({ tenantId: t, maxTokensPerDay: 1000 });
   keys.tenant_quotas = { tenant_id: t };
   await db.insert(s.usageDaily).values({ tenantId: t, day: '2026-11-01', tokensUsed: 10 });
