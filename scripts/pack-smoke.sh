@@ -21,9 +21,13 @@ import * as schema from 'ai-platform-db/schema';
 import * as rls from 'ai-platform-db/rls';
 import * as queries from 'ai-platform-db/queries';
 import * as zod from 'ai-platform-db/zod';
+import * as jobs from 'ai-platform-db/jobs';
 if (!schema.documents || !rls.TABLE_ACCESS || !queries.NotFoundError || !zod.insertChunkSchema) throw new Error('missing exports');
-for (const fn of ['appendRevision', 'reviewVersion', 'searchSimilar', 'appendMessage', 'recordUsage', 'checkQuota', 'verifyApiKey', 'executeDeletion', 'runRetention', 'listAuditLog'])
+for (const fn of ['appendRevision', 'reviewVersion', 'searchSimilar', 'appendMessage', 'recordUsage', 'checkQuota', 'listAuditLog'])
   if (typeof queries[fn] !== 'function') throw new Error(`missing operation ${fn}`);
+for (const fn of ['verifyApiKey', 'executeDeletion', 'runRetention', 'ensurePartitions', 'rollupUsageDaily'])
+  if (typeof jobs[fn] !== 'function') throw new Error(`missing job ${fn}`);
+if ('verifyApiKey' in queries) throw new Error('service-role jobs must not be actor operations');
 if (!emitRlsSql().includes('FORCE ROW LEVEL SECURITY')) throw new Error('emitRlsSql');
 const db = await createEmbeddedDb();
 await migrate(db);
