@@ -85,6 +85,7 @@ interface Context {
 }
 
 interface Snapshot {
+  search_path: string;
   role: string;
   claims: string;
   sub: string;
@@ -93,12 +94,20 @@ interface Snapshot {
   lock_timeout: string;
 }
 
+/**
+ * The search path of every context: temporary objects last, so a temporary table created
+ * earlier on a pooled connection can never stand in for a package table (an unqualified
+ * name in drizzle's SQL would otherwise find `pg_temp.documents` first).
+ */
+export const SEARCH_PATH = 'public, extensions, pg_catalog, pg_temp';
+
 async function enter<T>(db: DbOrTx, ctx: Context, fn: (tx: AppTransaction) => Promise<T>): Promise<T> {
   const { timeouts } = settingsOf(db);
   const t = ctx.kind === 'service' ? undefined : timeouts;
   if (!(db instanceof PgTransaction)) {
     return db.transaction(async (tx) => {
       await apply(tx, {
+        search_path: SEARCH_PATH,
         role: ctx.role,
         claims: ctx.claims,
         sub: ctx.sub,
@@ -113,7 +122,8 @@ async function enter<T>(db: DbOrTx, ctx: Context, fn: (tx: AppTransaction) => Pr
   // by hand on success (a rolled-back savepoint restores them itself).
   const [outer] = await rows<Snapshot>(
     db,
-    sql`select current_setting('role') as role,
+    sql`select current_setting('search_path') as search_path,
+               current_setting('role') as role,
                coalesce(current_setting('request.jwt.claims', true), '') as claims,
                coalesce(current_setting('request.jwt.claim.sub', true), '') as sub,
                coalesce(current_setting('request.jwt.claim.role', true), '') as claim_role,
@@ -128,6 +138,7 @@ async function enter<T>(db: DbOrTx, ctx: Context, fn: (tx: AppTransaction) => Pr
   return db.transaction(async (tx) => {
     attachSettings(tx, settingsOf(db));
     await apply(tx, {
+      search_path: SEARCH_PATH,
       role: ctx.role,
       claims: ctx.claims,
       sub: ctx.sub,
@@ -146,7 +157,8 @@ async function apply(tx: DbOrTx, s: Snapshot): Promise<void> {
   // All bound as parameters; set_config(..., true) is SET LOCAL. The legacy per-claim keys
   // are set too: a value left on a pooled connection must never speak for this request.
   await tx.execute(
-    sql`select set_config('request.jwt.claims', ${s.claims}, true),
+    sql`select set_config('search_path', ${s.search_path}, true),
+               set_config('request.jwt.claims', ${s.claims}, true),
                set_config('request.jwt.claim.sub', ${s.sub}, true),
                set_config('request.jwt.claim.role', ${s.claim_role}, true),
                set_config('statement_timeout', ${s.statement_timeout}, true),

@@ -669,7 +669,7 @@ describe('fuzzed operations [embedded]', () => {
       tables: ['api_keys'],
       input: () =>
         mutated(
-          { tenantId: T(), name: 'k', scopes: ['a:b'] },
+          { tenantId: T(), name: 'k', scopes: ['documents:read'] },
           { scopes: fc.array(fc.oneof(hostileString, sqlish), { maxLength: 3 }) },
         ),
       run: (i) => as((tx) => q.issueApiKey(tx, i as never)),

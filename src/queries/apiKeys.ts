@@ -10,6 +10,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { API_KEY_SCOPES } from '../sql/boundary.js';
 import type { Db, DbOrTx } from '../db.js';
 import { apiKeys, type ApiKey } from '../schema/identity.js';
 import { NotFoundError, ValidationError } from './errors.js';
@@ -36,12 +37,17 @@ function randomPrefix(): string {
 export type ApiKeyInfo = Omit<ApiKey, 'keyHash'>;
 const { keyHash: _hash, ...infoColumns } = getTableColumns(apiKeys);
 
+export { API_KEY_SCOPES };
 export const scope = pgText(100).regex(/^[a-z][a-z0-9_.:*-]*$/, 'scopes are lowercase words like "documents:read"');
 
 export const issueApiKeyParams = z.object({
   tenantId: id,
   name: nonBlank(200),
-  scopes: z.array(scope).max(50).default([]),
+  /** Known scopes only (`API_KEY_SCOPES`: `<resource>`, `<resource>:read|write`, `*` for tenant admins), as the database checks. */
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES as [string, ...string[]], { error: 'an unknown scope: see API_KEY_SCOPES' }))
+    .max(50)
+    .default([]),
   expiresAt: z.coerce
     .date()
     .refine((d) => d.getTime() > Date.now(), 'must be in the future')

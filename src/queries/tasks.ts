@@ -456,8 +456,12 @@ export async function reviewVersion(db: DbOrTx, params: ReviewVersionParams): Pr
         comments: p.comments ?? null,
       })
       .returning();
-    const moved = await moveTask(tx, task, OUTCOME[p.decision]);
-    return { task: moved, review: review! };
+    // the database moved the task with the decision (app.review_guard), whoever reviews
+    const [moved] = await tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.id, task.id)));
+    return { task: moved!, review: review! };
   });
 }
 

@@ -51,8 +51,14 @@ export interface TableAccess {
   grants: Command[];
   /** Privileges of the anonymous role. */
   anonGrants: Command[];
-  /** Columns the application role may not read (secrets). */
+  /** Columns the application role may not read (secrets, member PII). */
   hiddenColumns: string[];
+  /** Columns the application role may UPDATE (column grants); undefined = every column. */
+  updateColumns?: string[];
+  /** Columns the database stamps with the acting user on INSERT (client values ignored). */
+  stampColumns: string[];
+  /** Counters only triggers set: a new row starts at 0, an UPDATE may not move them. */
+  counterColumns: string[];
   appendOnly: boolean;
   expect: Expectation;
 }
@@ -103,6 +109,8 @@ function access(
     grants: COMMANDS.filter((c) => policies.some((p) => p.command === c)),
     anonGrants: extra.anonGrants ?? [],
     hiddenColumns: extra.hiddenColumns ?? [],
+    stampColumns: [],
+    counterColumns: [],
     appendOnly: extra.appendOnly ?? false,
     expect,
   };

@@ -13,12 +13,8 @@ import { TABLE_ACCESS } from './policies.js';
 
 const partitioned = new Set<string>(PARTITIONED_TABLES.map((p) => p.table));
 
-/** Every table of the schema by SQL name. */
-export const tablesByName: ReadonlyMap<string, PgTable> = new Map(
-  (Object.values(schema) as unknown[])
-    .filter((v): v is PgTable => v instanceof PgTable)
-    .map((t) => [getTableConfig(t).name, t] as const),
-);
+export { tablesByName } from './tables.js';
+import { tablesByName } from './tables.js';
 
 /** Tables drizzle-kit manages (everything but the partitioned tables). */
 export const drizzleKitTables = [...tablesByName.entries()].filter(([name]) => !partitioned.has(name));

@@ -57,9 +57,14 @@ function grantsSql(r: RoleNames, tables: readonly string[]): string[] {
     if (!tables.includes(access.table)) continue;
     const t = q(access.table);
     out.push(`REVOKE ALL ON ${t} FROM ${q(r.app)}, ${q(r.service)}, ${q(r.anon)}`);
-    const appCommands = access.grants.filter((c) => !(access.hiddenColumns.length > 0 && c === 'select'));
+    const appCommands = access.grants.filter(
+      (c) => !(access.hiddenColumns.length > 0 && c === 'select') && !(access.updateColumns && c === 'update'),
+    );
     if (appCommands.length > 0) {
       out.push(`GRANT ${appCommands.map((c) => c.toUpperCase()).join(', ')} ON ${t} TO ${q(r.app)}`);
+    }
+    if (access.updateColumns && access.grants.includes('update')) {
+      out.push(`GRANT UPDATE (${access.updateColumns.map(q).join(', ')}) ON ${t} TO ${q(r.app)}`);
     }
     if (access.hiddenColumns.length > 0 && access.grants.includes('select')) {
       const table = tablesByName.get(access.table);

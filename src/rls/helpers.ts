@@ -134,6 +134,24 @@ BEGIN
   ), '{}'::uuid[]);
 END
 $fn$`,
+    // writers of a session: its starter and participants (project members only read)
+    `${head('my_writable_session_ids()', 'uuid[]')}
+${ACTOR_DECLARE}
+  tid uuid;
+BEGIN
+  IF u IS NULL OR t IS NULL THEN RETURN '{}'::uuid[]; END IF;
+  SELECT m.tenant_id INTO tid ${MEMBER_OF_CLAIMED};
+  IF tid IS NULL THEN RETURN '{}'::uuid[]; END IF;
+  RETURN coalesce((
+    SELECT array_agg(DISTINCT s.id)
+    FROM public.chat_sessions s
+    WHERE s.tenant_id = tid
+      AND (s.user_id = u
+        OR EXISTS (SELECT 1 FROM public.chat_participants p
+                   WHERE p.tenant_id = tid AND p.session_id = s.id AND p.user_id = u))
+  ), '{}'::uuid[]);
+END
+$fn$`,
     `${head('my_assigned_task_ids()', 'uuid[]')}
 ${ACTOR_DECLARE}
 BEGIN

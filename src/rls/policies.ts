@@ -14,12 +14,14 @@ import {
   tenantScoped,
   type TableAccess,
 } from './archetypes.js';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import { tablesByName } from './tables.js';
 
 const T = f.tenant();
 const U = (col: string) => f.user(col);
 const { and, or, atLeastT, atLeastP } = frag;
 
-export const TABLE_ACCESS: readonly TableAccess[] = [
+const DECLARED: readonly TableAccess[] = [
   // ---------------------------------------------------------------- identity & tenancy
   custom(
     'tenants',
@@ -294,19 +296,22 @@ export const TABLE_ACCESS: readonly TableAccess[] = [
     const writers =
       table === 'reviews'
         ? and(T, or(f.tenantRole('admin'), f.inProjects('reviewer')))
-        : table === 'task_versions'
-          ? and(T, or(f.tenantRole('admin'), `task_id = any ((select app.my_assigned_task_ids())::uuid[])`))
-          : visible;
+        : and(T, or(f.tenantRole('admin'), `task_id = any ((select app.my_assigned_task_ids())::uuid[])`));
     return custom(
       table,
       [
         { name: `${table}_select_task_viewer`, table, command: 'select', using: visible },
-        {
-          name: `${table}_insert_${table === 'reviews' ? 'reviewer' : table === 'task_versions' ? 'assignee' : 'task_viewer'}`,
-          table,
-          command: 'insert',
-          withCheck: writers,
-        },
+        // task events are written by the database's triggers only (app.record_task_event)
+        ...(table === 'task_events'
+          ? []
+          : [
+              {
+                name: `${table}_insert_${table === 'reviews' ? 'reviewer' : 'assignee'}`,
+                table,
+                command: 'insert' as const,
+                withCheck: writers,
+              },
+            ]),
       ],
       (a, c) => {
         const sees = atLeastT(a, 'admin') || atLeastP(a, 'reviewer') || (a.isRowOwner && a.tenantRank > 0);
@@ -314,7 +319,7 @@ export const TABLE_ACCESS: readonly TableAccess[] = [
         if (c !== 'insert') return false;
         if (table === 'reviews') return atLeastT(a, 'admin') || atLeastP(a, 'reviewer');
         if (table === 'task_versions') return atLeastT(a, 'admin') || (a.isRowOwner && a.tenantRank > 0);
-        return sees;
+        return false;
       },
       { appendOnly: true },
     );
@@ -414,17 +419,18 @@ export const TABLE_ACCESS: readonly TableAccess[] = [
         using: and(T, or(f.tenantRole('admin'), `session_id = any ((select app.my_session_ids())::uuid[])`)),
       },
       {
+        // readers of a project's sessions are not writers: the starter and participants only
         name: 'chat_messages_insert_participant',
         table: 'chat_messages',
         command: 'insert',
-        withCheck: and(T, `session_id = any ((select app.my_session_ids())::uuid[])`),
+        withCheck: and(T, `session_id = any ((select app.my_writable_session_ids())::uuid[])`),
       },
     ],
     (a, c) =>
       c === 'select'
         ? atLeastT(a, 'admin') || a.projectRank > 0 || (a.isRowOwner && a.tenantRank > 0)
         : c === 'insert'
-          ? a.projectRank > 0 || (a.isRowOwner && a.tenantRank > 0)
+          ? a.isRowOwner && a.tenantRank > 0
           : false,
     { appendOnly: true },
   ),
@@ -516,3 +522,42 @@ export const TABLE_ACCESS: readonly TableAccess[] = [
   tenantScoped('deletion_requests', { read: 'admin', write: 'admin', update: null, delete: null }),
   tenantScoped('retention_jobs', { read: 'admin', write: null }),
 ];
+
+/**
+ * Column rules per table (the open-world half of each declaration): which columns the
+ * application role may update, which it may not read, which the database stamps with the
+ * actor, which are counters. Everything not listed is the table's default (all columns).
+ */
+const COLUMN_RULES: Record<string, Partial<Pick<TableAccess, 'updateColumns' | 'hiddenColumns' | 'counterColumns'>>> = {
+  // self-service only: status, plan, billing ids, confirmation and e-mail are the service's
+  users: { updateColumns: ['full_name', 'phone'], hiddenColumns: ['phone', 'stripe_customer_id'] },
+  // an owner edits the tenant's presentation; identity, domains, is_global, status and
+  // retention are the service's (domains join new sign-ups only after verification)
+  tenants: {
+    updateColumns: ['name', 'description', 'company_name', 'logo_url', 'color_palette', 'settings', 'metadata'],
+  },
+  documents: { counterColumns: ['current_rev'] },
+  tasks: { counterColumns: ['current_version'] },
+  projects: { counterColumns: ['current_version'] },
+  agent_tasks: { counterColumns: ['log_count'] },
+  chat_sessions: { counterColumns: ['last_sequence'] },
+};
+
+/** Columns whose value is always the acting user on INSERT (authorship). */
+export const STAMPED_COLUMN_NAMES = ['created_by', 'requested_by', 'invited_by', 'reviewer_id'] as const;
+
+function withColumnRules(a: TableAccess): TableAccess {
+  const rules = COLUMN_RULES[a.table] ?? {};
+  const table = tablesByName.get(a.table);
+  const columns = table ? getTableConfig(table).columns.map((c) => c.name) : [];
+  return {
+    ...a,
+    ...rules,
+    hiddenColumns: [...a.hiddenColumns, ...(rules.hiddenColumns ?? [])],
+    stampColumns: a.grants.includes('insert')
+      ? columns.filter((c) => (STAMPED_COLUMN_NAMES as readonly string[]).includes(c))
+      : [],
+  };
+}
+
+export const TABLE_ACCESS: readonly TableAccess[] = DECLARED.map(withColumnRules);

@@ -172,14 +172,9 @@ BEGIN
   RETURN NEW;
 END
 $fn$`);
-  for (const [table, col] of [
-    ['documents', 'current_rev'],
-    ['tasks', 'current_version'],
-    ['projects', 'current_version'],
-    ['agent_tasks', 'log_count'],
-    ['chat_sessions', 'last_sequence'],
-  ] as const) {
-    s.push(...trig(`${table}_guard_${col}`, table, 'BEFORE UPDATE', `app.guard_counter('${col}')`));
+  for (const { table, counterColumns } of TABLE_ACCESS) {
+    for (const col of counterColumns)
+      s.push(...trig(`${table}_guard_${col}`, table, 'BEFORE UPDATE', `app.guard_counter('${col}')`));
   }
 
   // ------------------------------------------------------------ state machines
@@ -235,6 +230,11 @@ BEGIN
     RAISE EXCEPTION 'only the latest version (%) of task % can be reviewed, not %', t.current_version, NEW.task_id, NEW.version
       USING ERRCODE = '${SQLSTATE.reviewRule}', TABLE = 'reviews';
   END IF;
+  IF EXISTS (SELECT 1 FROM public.reviews r
+              WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.task_id AND r.version = NEW.version AND r.id <> NEW.id) THEN
+    RAISE EXCEPTION 'version % of task % has a decision already', NEW.version, NEW.task_id
+      USING ERRCODE = '${SQLSTATE.reviewRule}', TABLE = 'reviews';
+  END IF;
   IF NEW.reviewer_id IS NULL THEN
     RAISE EXCEPTION 'a review needs a reviewer' USING ERRCODE = '${SQLSTATE.reviewRule}', TABLE = 'reviews';
   END IF;
@@ -258,6 +258,13 @@ BEGIN
     RAISE EXCEPTION 'user % may not review in this project', NEW.reviewer_id
       USING ERRCODE = '${SQLSTATE.forbidden}', TABLE = 'reviews';
   END IF;
+  -- the decision moves the task, whoever inserted the review: a second decision on this
+  -- version then finds the task moved on
+  UPDATE public.tasks SET status = CASE NEW.decision
+      WHEN 'approve' THEN 'completed'::public.task_status
+      WHEN 'reject' THEN 'rejected'::public.task_status
+      ELSE 'awaiting_clarification'::public.task_status END
+   WHERE tenant_id = NEW.tenant_id AND id = NEW.task_id;
   RETURN NULL;
 END
 $fn$`);
@@ -463,10 +470,12 @@ BEGIN
     RETURNING m.id, m.sequence, m.created_at, true;
 END
 $fn$`);
+  // An actor touches (and locks) only a project of the tenant it acts for.
   s.push(`CREATE OR REPLACE FUNCTION app.touch_project(p_tenant uuid, p_project uuid) RETURNS void
   LANGUAGE sql ${DEFINER}
 AS $fn$
   UPDATE public.projects SET updated_at = now() WHERE tenant_id = p_tenant AND id = p_project
+     AND (app.current_user_id() IS NULL OR p_tenant = app.current_tenant_id())
 $fn$`);
 
   // ------------------------------------------------------------ new users (seeds 001, 002)

@@ -11,6 +11,7 @@ import { PARTITIONED_TABLES } from '../schema/partitioned.js';
 import { functionStatements } from './functions.js';
 import { initialPartitionStatements, partitionStatements } from './partitions.js';
 import { platformStatements } from './platform.js';
+import { boundaryStatements } from './boundary.js';
 
 export const EXTENSION_STATEMENTS = [
   `CREATE EXTENSION IF NOT EXISTS vector`,
@@ -38,6 +39,7 @@ export function postSchemaStatements(): { tag: string; statements: string[] }[] 
       ],
     },
     { tag: 'platform', statements: platformStatements() },
+    { tag: 'boundary', statements: boundaryStatements() },
   ];
 }
 

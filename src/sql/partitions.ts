@@ -14,6 +14,9 @@ import { DEFAULT_ROLES } from '../rls/roles.js';
 
 export const PARTITION_MONTHS_AHEAD = 3;
 
+/** The roles a partition grants nothing to (format() %I arguments would quote them the same). */
+const roleList = [DEFAULT_ROLES.anon, DEFAULT_ROLES.app, DEFAULT_ROLES.service].map((r) => `"${r}"`).join(', ');
+
 export function partitionStatements(): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS public.chat_messages (
@@ -117,6 +120,9 @@ BEGIN
                        ((m + interval '1 month')::timestamp AT TIME ZONE 'UTC'));
         EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', part);
         EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', part);
+        -- no privileges whatever the schema's default privileges say (Supabase grants ALL to
+        -- anon and authenticated): the parent, with its policies, is the only door
+        EXECUTE format('REVOKE ALL ON public.%I FROM PUBLIC, ${roleList}', part);
         EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON public.%I FOR EACH STATEMENT EXECUTE FUNCTION app.forbid_history_change()',
                        part || '_append_only_truncate', part);
         created := created + 1;

@@ -29,6 +29,7 @@ import { DEFAULT_ROLES } from '../rls/roles.js';
 import { GLOBAL_TABLES } from '../schema/index.js';
 import { PARTITIONED_TABLES } from '../schema/partitioned.js';
 import { SQLSTATE } from './errors.js';
+import { AUDIT_RETENTION_FLOOR_DAYS } from './boundary.js';
 import { DEFINER } from './functions.js';
 
 const GLOBAL: readonly string[] = GLOBAL_TABLES;
@@ -330,7 +331,11 @@ function retentionStatements(): string[] {
   const tables = PARTITIONED_TABLES.map((p) => p.table);
   const batch = PARTITIONED_TABLES.map(
     (p) => `  DELETE FROM public.${p.table} WHERE (tableoid, ctid) IN (
-    SELECT tableoid, ctid FROM public.${p.table} WHERE tenant_id = p_tenant AND ${p.column} < p_cutoff LIMIT p_limit);
+    SELECT tableoid, ctid FROM public.${p.table} WHERE tenant_id = p_tenant AND ${p.column} < ${
+      p.table === 'audit_logs'
+        ? `least(p_cutoff, now() - make_interval(days => ${AUDIT_RETENTION_FLOOR_DAYS}))`
+        : 'p_cutoff'
+    } LIMIT p_limit);
   GET DIAGNOSTICS n = ROW_COUNT;
   out := out || jsonb_build_object('${p.table}', n);`,
   );
@@ -361,6 +366,7 @@ DECLARE
   alive boolean;
   dropped text[] := '{}';
   shortest integer;
+  floor_days integer;
 BEGIN
   -- the same lock as app.ensure_partitions: maintenance never races itself
   PERFORM pg_advisory_xact_lock(hashtext('app.ensure_partitions'));
@@ -376,12 +382,15 @@ BEGIN
        ORDER BY c.relname
     LOOP
       upper_bound := (to_date(right(part.relname, 6), 'YYYYMM') + interval '1 month')::timestamp AT TIME ZONE 'UTC';
+      -- audit rows are kept for at least ${AUDIT_RETENTION_FLOOR_DAYS} days, whatever a tenant says
+      floor_days := CASE WHEN parent = 'audit_logs' THEN ${AUDIT_RETENTION_FLOOR_DAYS} ELSE 0 END;
       CONTINUE WHEN upper_bound > date_trunc('month', p_now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                 OR upper_bound > p_now - make_interval(days => shortest);
+                 OR upper_bound > p_now - make_interval(days => greatest(shortest, floor_days))
+                 OR upper_bound > now() - make_interval(days => floor_days);
       EXECUTE format(
         'SELECT EXISTS (SELECT 1 FROM public.%I p LEFT JOIN public.tenants t ON t.id = p.tenant_id
-                         WHERE t.retention_days IS NULL OR $1 > $2 - make_interval(days => t.retention_days))',
-        part.relname) INTO alive USING upper_bound, p_now;
+                         WHERE t.retention_days IS NULL OR $1 > $2 - make_interval(days => greatest(t.retention_days, $3)))',
+        part.relname) INTO alive USING upper_bound, p_now, floor_days;
       IF NOT alive THEN
         EXECUTE format('ALTER TABLE public.%I DETACH PARTITION public.%I', parent, part.relname);
         EXECUTE format('DROP TABLE public.%I', part.relname);

@@ -1,0 +1,1 @@
+DROP POLICY "task_events_insert_task_viewer" ON "task_events" CASCADE;
