@@ -128,10 +128,13 @@ describeBackends('RLS leak matrix', (t) => {
             const insertable = config.columns.map((c) => c.name).filter((c) => !generated.has(c));
             const fixture = { ...fixtures.get(table)! };
             if (ASSIGNED[table]) fixture[ASSIGNED[table]] = 0;
+            for (const c of access.counterColumns) fixture[c] = 0; // counters start at 0 (app.counter_starts_at_zero)
             const setCol =
+              access.updateColumns?.[0] ??
               config.columns.find(
                 (c) => !(c.name in k) && !generated.has(c.name) && !access.hiddenColumns.includes(c.name) && !c.primary,
-              )?.name ?? config.columns[0]!.name;
+              )?.name ??
+              config.columns[0]!.name;
             const cols = sql.join(insertable.map(ident), sql`, `);
             const statements: Record<Command, SQL> = {
               select: sql`select count(*)::int as n from ${ident(table)} where ${whereKeys(k)}`,

@@ -226,7 +226,22 @@ describeBackends('schema: history and counters', (t) => {
           completed: ['awaiting_review', 'completed'],
           rejected: ['awaiting_review', 'rejected'],
         };
-        for (const step of path[from]!) await db.execute(sql`update tasks set status = ${step} where id = ${task!.id}`);
+        for (const step of path[from]!) {
+          if (step === 'completed') {
+            // completion needs an approving review (app.task_rules); reach the state without one
+            await db.transaction(async (tx) => {
+              await tx.execute(sql`set local session_replication_role = replica`);
+              await tx.execute(sql`update tasks set status = 'completed' where id = ${task!.id}`);
+            });
+          } else await db.execute(sql`update tasks set status = ${step} where id = ${task!.id}`);
+        }
+        if (from === 'awaiting_review' && to === 'completed') {
+          // legal in the machine, but only through an approving review of the latest version
+          const e = await rejection(db.execute(sql`update tasks set status = ${to} where id = ${task!.id}`));
+          expect(e, `${from} -> ${to}`).toBeInstanceOf(InvalidTransitionError);
+          expect(String((e as Error).message)).toMatch(/approving review/);
+          continue;
+        }
         const legal = (TASK_TRANSITIONS[from] as readonly string[]).includes(to);
         const result = await rejection(db.execute(sql`update tasks set status = ${to} where id = ${task!.id}`)).catch(
           (e) => e,
