@@ -167,4 +167,31 @@ describeBackends('RLS leak matrix', (t) => {
     expect(checked).toBe(TABLE_ACCESS.length * 8 * 4);
     expect(mismatches).toEqual([]);
   });
+
+  it('column rules per actor: columns outside a table’s updatable set and hidden columns are refused to everyone', async () => {
+    const { db } = t();
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const actor of actors(db, w)) {
+      await actor.run(async (tx) => {
+        for (const access of TABLE_ACCESS) {
+          const k = keys[access.table]!;
+          const columns = getTableConfig(tablesByName.get(access.table)!).columns.map((c) => c.name);
+          const locked = access.updateColumns ? columns.filter((c) => !access.updateColumns!.includes(c)) : [];
+          for (const col of locked) {
+            const res = await attempt(tx, sql`update ${ident(access.table)} set ${ident(col)} = ${ident(col)} where ${whereKeys(k)}`);
+            checked++;
+            if (!('code' in res) || res.code !== '42501') mismatches.push(`${access.table}.${col} / ${actor.name} / update: not refused`);
+          }
+          for (const col of access.hiddenColumns) {
+            const res = await attempt(tx, sql`select ${ident(col)} from ${ident(access.table)} where ${whereKeys(k)}`);
+            checked++;
+            if (!('code' in res) || res.code !== '42501') mismatches.push(`${access.table}.${col} / ${actor.name} / select: not refused`);
+          }
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(mismatches).toEqual([]);
+  });
 });
