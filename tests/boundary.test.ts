@@ -17,6 +17,7 @@ import { createTask, reviewVersion, startTask, submitVersion } from '../src/quer
 import { createDeliverable, createDeliverableSchema } from '../src/queries/tasks.js';
 import { rows } from '../src/queries/util.js';
 import * as s from '../src/schema/index.js';
+import { SECRET_COLUMNS } from '../src/rls/policies.js';
 import { sqlState } from './support/expect.js';
 import { createWorld, type World } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
@@ -271,5 +272,11 @@ describeBackends('the database as the boundary (raw SQL as authenticated)', (t) 
     } finally {
       await db.execute(sql`drop table if exists pg_temp.documents`);
     }
+  });
+
+  it('the audit log never copies a secret or hidden column (derived from the declarations)', async () => {
+    const [fn] = await rows<{ def: string }>(t().db, sql`select pg_get_functiondef('app.audit_row_change()'::regprocedure) as def`);
+    for (const col of SECRET_COLUMNS) expect(fn!.def).toContain(`'${col}'`);
+    expect(SECRET_COLUMNS).toEqual(expect.arrayContaining(['key_hash', 'phone', 'stripe_customer_id', 'access_token_encrypted']));
   });
 });

@@ -59,6 +59,8 @@ export interface TableAccess {
   stampColumns: string[];
   /** Counters only triggers set: a new row starts at 0, an UPDATE may not move them. */
   counterColumns: string[];
+  /** Every change is written to the audit log by trigger. */
+  audited: boolean;
   appendOnly: boolean;
   expect: Expectation;
 }
@@ -111,6 +113,7 @@ function access(
     hiddenColumns: extra.hiddenColumns ?? [],
     stampColumns: [],
     counterColumns: [],
+    audited: false,
     appendOnly: extra.appendOnly ?? false,
     expect,
   };

@@ -528,15 +528,30 @@ const DECLARED: readonly TableAccess[] = [
  * application role may update, which it may not read, which the database stamps with the
  * actor, which are counters. Everything not listed is the table's default (all columns).
  */
-const COLUMN_RULES: Record<string, Partial<Pick<TableAccess, 'updateColumns' | 'hiddenColumns' | 'counterColumns'>>> = {
+const COLUMN_RULES: Record<
+  string,
+  Partial<Pick<TableAccess, 'updateColumns' | 'hiddenColumns' | 'counterColumns' | 'audited'>>
+> = {
   // self-service only: status, plan, billing ids, confirmation and e-mail are the service's
   users: { updateColumns: ['full_name', 'phone'], hiddenColumns: ['phone', 'stripe_customer_id'] },
   // an owner edits the tenant's presentation; identity, domains, is_global, status and
   // retention are the service's (domains join new sign-ups only after verification)
   tenants: {
+    audited: true,
     updateColumns: ['name', 'description', 'company_name', 'logo_url', 'color_palette', 'settings', 'metadata'],
   },
   documents: { counterColumns: ['current_rev'] },
+  // changes written to the audit log by trigger (secret columns redacted)
+  tenant_memberships: { audited: true },
+  project_members: { audited: true },
+  api_keys: { audited: true },
+  api_connections: { audited: true },
+  oauth_connections: { audited: true },
+  user_integrations: { audited: true },
+  subscriptions: { audited: true },
+  token_purchases: { audited: true },
+  tenant_llm_configs: { audited: true },
+  tenant_quotas: { audited: true },
   tasks: { counterColumns: ['current_version'] },
   projects: { counterColumns: ['current_version'] },
   agent_tasks: { counterColumns: ['log_count'] },
@@ -554,6 +569,7 @@ function withColumnRules(a: TableAccess): TableAccess {
     ...a,
     ...rules,
     hiddenColumns: [...a.hiddenColumns, ...(rules.hiddenColumns ?? [])],
+    audited: rules.audited ?? false,
     stampColumns: a.grants.includes('insert')
       ? columns.filter((c) => (STAMPED_COLUMN_NAMES as readonly string[]).includes(c))
       : [],
@@ -561,3 +577,18 @@ function withColumnRules(a: TableAccess): TableAccess {
 }
 
 export const TABLE_ACCESS: readonly TableAccess[] = DECLARED.map(withColumnRules);
+
+/**
+ * Columns never copied into the audit log: every hidden column of any table, and every
+ * encrypted or hashed column (`*_encrypted`, `*_hash`) whatever its table.
+ */
+export const SECRET_COLUMNS: readonly string[] = [
+  ...new Set([
+    ...TABLE_ACCESS.flatMap((a) => a.hiddenColumns),
+    ...[...tablesByName.values()].flatMap((t) =>
+      getTableConfig(t)
+        .columns.map((c) => c.name)
+        .filter((c) => /_(encrypted|hash)$/.test(c)),
+    ),
+  ]),
+].sort();

@@ -6,7 +6,7 @@
  */
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { tablesByName } from '../rls/drizzle.js';
-import { TABLE_ACCESS } from '../rls/policies.js';
+import { SECRET_COLUMNS, TABLE_ACCESS } from '../rls/policies.js';
 import { PARTITIONED_TABLES } from '../schema/partitioned.js';
 import { DEFAULT_ROLES } from '../rls/roles.js';
 import { SQLSTATE } from './errors.js';
@@ -19,20 +19,8 @@ const partitioned = new Set<string>(PARTITIONED_TABLES.map((p) => p.table));
 /** Tables whose rows are history: no UPDATE, DELETE or TRUNCATE outside the purge path. */
 export const APPEND_ONLY_TABLES = TABLE_ACCESS.filter((a) => a.appendOnly).map((a) => a.table);
 
-/** Tables whose changes are written to the audit log by trigger. */
-export const AUDITED_TABLES = [
-  'tenants',
-  'tenant_memberships',
-  'project_members',
-  'api_keys',
-  'api_connections',
-  'oauth_connections',
-  'user_integrations',
-  'subscriptions',
-  'token_purchases',
-  'tenant_llm_configs',
-  'tenant_quotas',
-] as const;
+/** Tables whose changes are written to the audit log by trigger (declared in `TABLE_ACCESS`). */
+export const AUDITED_TABLES = TABLE_ACCESS.filter((a) => a.audited).map((a) => a.table);
 
 /** Tables with an `updated_at` column (kept by trigger). */
 export function tablesWithUpdatedAt(): string[] {
@@ -322,7 +310,7 @@ DECLARE
   old_row jsonb := CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END;
   new_row jsonb := CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END;
   r jsonb := coalesce(new_row, old_row);
-  secret text[] := ARRAY['key_hash', 'credentials_encrypted', 'client_secret_encrypted', 'connection_data_encrypted'];
+  secret text[] := ARRAY[${SECRET_COLUMNS.map((c) => `'${c}'`).join(', ')}];
 BEGIN
   INSERT INTO public.audit_logs (tenant_id, project_id, actor_id, action, table_name, record_id, old_data, new_data, ip_address, user_agent)
   VALUES (
