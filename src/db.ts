@@ -218,15 +218,79 @@ export async function createEmbeddedDb(
 export async function migrate(db: Db, options: { migrationsFolder?: string } = {}): Promise<void> {
   const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   try {
+    await adoptJournal(db, migrationsFolder);
+    const config = { migrationsFolder, migrationsSchema: JOURNAL_SCHEMA, migrationsTable: JOURNAL_TABLE };
     if (db.kind === 'server') {
       const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
-      await run(db as never, { migrationsFolder });
+      await run(db as never, config);
     } else {
       const { migrate: run } = await import('drizzle-orm/pglite/migrator');
-      await run(db as never, { migrationsFolder });
+      await run(db as never, config);
     }
   } catch (err) {
-    throw migrationError(err);
+    throw err instanceof MigrationError ? err : migrationError(err);
+  }
+}
+
+/**
+ * The package's own migration journal: `drizzle.__ai_platform_db_migrations`, apart from
+ * drizzle's default `drizzle.__drizzle_migrations`, which a service's own migrations use. (In
+ * one shared journal, drizzle applies only migrations newer than the newest row: after a
+ * service migrated, a newer package release's migrations were silently skipped.)
+ */
+export const JOURNAL_SCHEMA = 'drizzle';
+export const JOURNAL_TABLE = '__ai_platform_db_migrations';
+
+/**
+ * Before migrating: a database migrated by v0.1.0 has the package's rows in drizzle's default
+ * journal; they are copied (by hash) into the package's journal once. Then every package
+ * migration no newer than the newest applied one must be in the journal — else one was
+ * skipped, or an applied migration was edited — and `migrate` refuses with a MigrationError
+ * naming it rather than report success.
+ */
+async function adoptJournal(db: Db, migrationsFolder: string): Promise<void> {
+  const { readMigrationFiles } = await import('drizzle-orm/migrator');
+  const files = readMigrationFiles({ migrationsFolder });
+  const { sql } = await import('drizzle-orm');
+  const rowsOf = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? r) as T[];
+  const [exists] = rowsOf<{ mine: boolean; theirs: boolean }>(
+    await db.execute(
+      sql`select to_regclass(${`${JOURNAL_SCHEMA}.${JOURNAL_TABLE}`}) is not null as mine,
+                 to_regclass('drizzle.__drizzle_migrations') is not null as theirs`,
+    ),
+  );
+  if (!exists!.mine && exists!.theirs) {
+    const hashes = files.map((f) => f.hash);
+    await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`CREATE SCHEMA IF NOT EXISTS "${JOURNAL_SCHEMA}"`));
+      await tx.execute(
+        sql.raw(`CREATE TABLE IF NOT EXISTS "${JOURNAL_SCHEMA}"."${JOURNAL_TABLE}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`),
+      );
+      await tx.execute(
+        sql`insert into ${sql.identifier(JOURNAL_SCHEMA)}.${sql.identifier(JOURNAL_TABLE)} (hash, created_at)
+            select hash, created_at from drizzle.__drizzle_migrations
+            where hash = any (${`{${hashes.join(',')}}`}::text[]) order by id`,
+      );
+    });
+  }
+  if (!exists!.mine && !exists!.theirs) return; // a fresh database
+  const applied = rowsOf<{ hash: string; created_at: string }>(
+    await db.execute(
+      sql`select hash, created_at::text from ${sql.identifier(JOURNAL_SCHEMA)}.${sql.identifier(JOURNAL_TABLE)}`,
+    ),
+  );
+  if (applied.length === 0) return;
+  const newest = Math.max(...applied.map((r) => Number(r.created_at)));
+  const have = new Set(applied.map((r) => r.hash));
+  const journal = JSON.parse(
+    (await import('node:fs')).readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8'),
+  ) as { entries: { tag: string; when: number }[] };
+  for (const [i, f] of files.entries()) {
+    if (f.folderMillis <= newest && !have.has(f.hash)) {
+      throw new MigrationError(
+        `migrate refused: package migration ${journal.entries[i]?.tag ?? i} is older than the newest applied one but is not in ${JOURNAL_SCHEMA}.${JOURNAL_TABLE} — it was skipped, or an applied migration was edited; nothing was changed`,
+      );
+    }
   }
 }
 

@@ -96,7 +96,7 @@ describeBackends('harness', (t) => {
       entries: { tag: string }[];
     };
     const [{ n } = { n: 0 }] = rowsOf<{ n: number }>(
-      await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`),
+      await db.execute(sql`select count(*)::int as n from drizzle.__ai_platform_db_migrations`),
     );
     expect(n).toBe(journal.entries.length);
     // v0.1.0's six, then what came after

@@ -10,7 +10,7 @@ import { MIGRATIONS_FOLDER } from '../../src/db.js';
 
 export type Backend = 'embedded' | 'server';
 
-/** Changes whenever a migration changes: names the PGlite dump and the server template. */
+/** Changes whenever a migration or migrate() changes: names the PGlite dump and the server template. */
 export function migrationsHash(): string {
   const h = createHash('sha256');
   const walk = (dir: string) => {
@@ -21,6 +21,8 @@ export function migrationsHash(): string {
     }
   };
   walk(MIGRATIONS_FOLDER);
+  // how migrate() applies them (e.g. which journal table) changes the template too
+  h.update(readFileSync(new URL('../../src/db.ts', import.meta.url)));
   return h.digest('hex').slice(0, 12);
 }
 
