@@ -72,5 +72,26 @@ cat > tsconfig.json <<'JSON'
 JSON
 "$repo/node_modules/.bin/tsc" -p tsconfig.json
 echo "consumer: the published types check"
+# require() (Node >= 20.19 loads ESM through require): how drizzle-kit loads a consumer's schema
+node -e "const s = require('ai-platform-db/schema'); const q = require('ai-platform-db/queries'); const j = require('ai-platform-db/jobs');
+if (!s.projects || !q.appendRevision || !j.verifyApiKey) throw new Error('require');"
+echo "consumer: every subpath loads with require()"
+# drizzle-kit generate on a service schema that imports the package's tables
+cat > service-schema.ts <<'TS'
+import { foreignKey, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { projects } from 'ai-platform-db/schema';
+export const projectNotes = pgTable('project_notes', {
+  tenantId: uuid('tenant_id').notNull(),
+  id: uuid('id').primaryKey().defaultRandom(),
+  projectId: uuid('project_id').notNull(),
+  body: text('body').notNull(),
+}, (t) => [foreignKey({ columns: [t.tenantId, t.projectId], foreignColumns: [projects.tenantId, projects.id] })]);
+TS
+cat > drizzle.config.ts <<'TS'
+export default { dialect: 'postgresql', schema: './service-schema.ts', out: './migrations' };
+TS
+"$repo/node_modules/.bin/drizzle-kit" generate --name notes >/dev/null
+grep -q 'CREATE TABLE "project_notes"' migrations/0000_notes.sql && grep -q 'REFERENCES "public"."projects"' migrations/0000_notes.sql
+echo "consumer: drizzle-kit generate loads a service schema that imports ai-platform-db/schema"
 cd "$repo"
 npx --no-install publint --strict >/dev/null 2>&1 && echo "publint: clean" || { npx --no-install publint --strict; exit 1; }
