@@ -49,14 +49,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
           if (ms > 500) process.stdout.write(`\r  ${frames[frame++ % frames.length]} ${(ms / 1000).toFixed(1)} s`);
         }, 100)
       : undefined;
+    let ok = false;
     try {
-      return await fn();
+      const out = await fn();
+      ok = true;
+      return out;
     } finally {
       if (ticker) {
         clearInterval(ticker);
         process.stdout.write('\r\x1b[2K');
       }
-      log(`  (${Math.round(performance.now() - t0)} ms)`);
+      log(ok ? `  (${Math.round(performance.now() - t0)} ms)` : `  failed after ${Math.round(performance.now() - t0)} ms`);
     }
   };
 

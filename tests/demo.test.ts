@@ -1,4 +1,5 @@
 /** The demo story runs end to end on a fresh embedded database and tells what the database refused. */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../src/demo.js';
 
@@ -16,5 +17,15 @@ describe('demo', () => {
     expect(text).toContain("Gus sees 0 of Acme's chunks");
     expect(text).toContain('Gus forging an Acme tenant claim sees 0 projects');
     expect(text.trim().endsWith('Done.')).toBe(true);
+  }, 60_000);
+
+  it('says in one line what failed when the server cannot be reached (no false "connected")', () => {
+    const r = spawnSync('npx', ['tsx', 'examples/demo.ts', '--database-url', 'postgres://u:secret@127.0.0.1:1/app'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^demo failed: ConnectionError: could not connect to 127\.0\.0\.1:1\/app: ECONNREFUSED/);
+    expect(r.stderr).not.toContain('secret');
+    expect(r.stdout).toContain('failed after');
   }, 60_000);
 });
