@@ -13,7 +13,7 @@ import { rows } from './queries/util.js';
 import { attachSettings, settingsOf } from './settings.js';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 
-export const actorSchema = z.object({
+export const actorSchema = z.strictObject({
   userId: z.guid(),
   /** The tenant this request acts for; counts only if the user is a member of it. */
   tenantId: z.guid().nullish(),

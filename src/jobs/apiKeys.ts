@@ -23,7 +23,7 @@ export type VerifyResult =
   | { ok: true; keyId: string; tenantId: string; userId: string; scopes: string[] }
   | { ok: false; reason: VerifyFailure };
 
-export const verifyApiKeyParams = z.object({
+export const verifyApiKeyParams = z.strictObject({
   key: z.string().max(200),
   /** Scopes the request needs; `*` in a key's scopes grants all. */
   requiredScopes: z.array(scope).max(50).default([]),

@@ -23,7 +23,7 @@ export interface PurgeReport {
  * deleted. Service role.
  */
 export async function deletionDryRun(db: Db, params: { tenantId: string; requestId: string }): Promise<PurgeReport> {
-  const p = parse(z.object({ tenantId: id, requestId: id }), params, 'deletion request');
+  const p = parse(z.strictObject({ tenantId: id, requestId: id }), params, 'deletion request');
   return mapErrors(() =>
     withService(db, async (tx) => {
       const [r] = await rows<{ report: PurgeReport }>(
@@ -36,7 +36,7 @@ export async function deletionDryRun(db: Db, params: { tenantId: string; request
   );
 }
 
-export const executeDeletionParams = z.object({
+export const executeDeletionParams = z.strictObject({
   tenantId: id,
   requestId: id,
   batchSize: z.number().int().min(1).max(100_000).default(1000),
@@ -92,7 +92,7 @@ export async function executeDeletion(
 }
 
 // ---------------------------------------------------------------- retention
-export const runRetentionParams = z.object({
+export const runRetentionParams = z.strictObject({
   /** The clock (tests and back-fills); default now. */
   now: z.coerce.date().optional(),
   batchSize: z.number().int().min(1).max(100_000).default(5000),
@@ -185,7 +185,7 @@ export async function runRetention(db: Db, params: z.input<typeof runRetentionPa
 }
 
 // ---------------------------------------------------------------- partitions
-export const ensurePartitionsParams = z.object({
+export const ensurePartitionsParams = z.strictObject({
   monthsAhead: z.number().int().min(0).max(120).default(3),
   /** First month to cover (`YYYY-MM-01`); default the current month. */
   fromMonth: z.iso.date().optional(),

@@ -10,7 +10,7 @@ import { id, parse } from '../queries/util.js';
 import { usageDaily, type UsageDaily } from '../schema/billing.js';
 
 // ---------------------------------------------------------------- rollups
-export const rollupParams = z.object({
+export const rollupParams = z.strictObject({
   /** The UTC day, `YYYY-MM-DD`. */
   day: z.iso.date(),
   tenantId: id.optional(),

@@ -40,7 +40,7 @@ const { keyHash: _hash, ...infoColumns } = getTableColumns(apiKeys);
 export { API_KEY_SCOPES };
 export const scope = pgText(100).regex(/^[a-z][a-z0-9_.:*-]*$/, 'scopes are lowercase words like "documents:read"');
 
-export const issueApiKeyParams = z.object({
+export const issueApiKeyParams = z.strictObject({
   tenantId: id,
   name: nonBlank(200),
   /** Known scopes only (`API_KEY_SCOPES`: `<resource>`, `<resource>:read|write`, `*` for tenant admins), as the database checks. */
@@ -82,7 +82,7 @@ export async function issueApiKey(
   });
 }
 
-export const listApiKeysParams = z.object({
+export const listApiKeysParams = z.strictObject({
   tenantId: id,
   /** Include revoked keys (default false). */
   includeRevoked: z.boolean().default(false),
@@ -104,7 +104,7 @@ export async function listApiKeys(db: DbOrTx, params: z.input<typeof listApiKeys
 
 /** Revokes a key (its owner or a tenant admin). Idempotent: revoking twice keeps the first time. */
 export async function revokeApiKey(db: DbOrTx, params: { tenantId: string; keyId: string }): Promise<ApiKeyInfo> {
-  const p = parse(z.object({ tenantId: id, keyId: id }), params, 'API key');
+  const p = parse(z.strictObject({ tenantId: id, keyId: id }), params, 'API key');
   return atomic(db, async (tx) => {
     const [row] = await tx
       .select(infoColumns)

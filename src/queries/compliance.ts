@@ -16,8 +16,8 @@ import { atomic, cursorTimestamp, id, pageSize, parse, pgText, rows, single } fr
 
 // ---------------------------------------------------------------- GDPR
 export const requestDeletionParams = z.discriminatedUnion('scope', [
-  z.object({ tenantId: id, scope: z.literal('user'), userId: id }),
-  z.object({ tenantId: id, scope: z.literal('tenant') }),
+  z.strictObject({ tenantId: id, scope: z.literal('user'), userId: id }),
+  z.strictObject({ tenantId: id, scope: z.literal('tenant') }),
 ]);
 
 /** Files a deletion request (tenant admins). A second open request for the same subject returns the first. */
@@ -56,7 +56,7 @@ export async function getDeletionRequest(
   db: DbOrTx,
   params: { tenantId: string; requestId: string },
 ): Promise<DeletionRequest> {
-  const p = parse(z.object({ tenantId: id, requestId: id }), params, 'deletion request');
+  const p = parse(z.strictObject({ tenantId: id, requestId: id }), params, 'deletion request');
   return single(db, async (tx) => {
     const [r] = await tx
       .select()
@@ -69,7 +69,7 @@ export async function getDeletionRequest(
 
 // ---------------------------------------------------------------- audit
 export const listAuditLogParams = z
-  .object({
+  .strictObject({
     tenantId: id,
     actorId: id.optional(),
     tableName: pgText(100).optional(),
@@ -78,7 +78,7 @@ export const listAuditLogParams = z
     from: z.coerce.date().optional(),
     to: z.coerce.date().optional(),
     /** Cursor from the previous page. */
-    before: z.object({ createdAt: cursorTimestamp, id }).optional(),
+    before: z.strictObject({ createdAt: cursorTimestamp, id }).optional(),
     limit: pageSize,
   })
   .refine((p) => !p.from || !p.to || p.from <= p.to, { message: '`from` is after `to`', path: ['from'] });

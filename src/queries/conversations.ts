@@ -15,7 +15,7 @@ import { atomic, cursorTimestamp, id, jsonValue, nonBlank, pageSize, parse, pgAr
 const ACTOR = sql`app.current_user_id()`;
 
 // ---------------------------------------------------------------- sessions
-export const createSessionParams = z.object({
+export const createSessionParams = z.strictObject({
   tenantId: id,
   projectId: id.optional(),
   title: nonBlank(500).optional(),
@@ -88,7 +88,7 @@ async function addMembers(tx: DbOrTx, tenantId: string, sessionId: string, userI
   return out.length;
 }
 
-export const addParticipantsParams = z.object({
+export const addParticipantsParams = z.strictObject({
   tenantId: id,
   sessionId: id,
   userIds: z.array(id).min(1).max(100),
@@ -105,7 +105,7 @@ export async function addParticipants(db: DbOrTx, params: z.input<typeof addPart
 
 /** The actor leaves a session (their participant row goes inactive). */
 export async function leaveSession(db: DbOrTx, params: { tenantId: string; sessionId: string }): Promise<void> {
-  const p = parse(z.object({ tenantId: id, sessionId: id }), params, 'session');
+  const p = parse(z.strictObject({ tenantId: id, sessionId: id }), params, 'session');
   await single(db, async (tx) => {
     const out = await tx
       .update(chatParticipants)
@@ -133,12 +133,12 @@ async function sessionOrThrow(tx: DbOrTx, tenantId: string, sessionId: string): 
 
 /** A session the actor may see. */
 export async function getSession(db: DbOrTx, params: { tenantId: string; sessionId: string }): Promise<ChatSession> {
-  const p = parse(z.object({ tenantId: id, sessionId: id }), params, 'session');
+  const p = parse(z.strictObject({ tenantId: id, sessionId: id }), params, 'session');
   return single(db, (tx) => sessionOrThrow(tx, p.tenantId, p.sessionId));
 }
 
 export const updateSessionParams = z
-  .object({
+  .strictObject({
     tenantId: id,
     sessionId: id,
     title: nonBlank(500).optional(),
@@ -169,12 +169,12 @@ export async function updateSession(db: DbOrTx, params: z.input<typeof updateSes
   });
 }
 
-export const listSessionsParams = z.object({
+export const listSessionsParams = z.strictObject({
   tenantId: id,
   projectId: id.optional(),
   status: z.enum(['active', 'archived']).optional(),
   /** Cursor from the previous page. */
-  after: z.object({ lastActivityAt: cursorTimestamp, id }).optional(),
+  after: z.strictObject({ lastActivityAt: cursorTimestamp, id }).optional(),
   limit: pageSize,
 });
 
@@ -205,7 +205,7 @@ export async function listSessions(
 }
 
 // ---------------------------------------------------------------- messages
-export const appendMessageParams = z.object({
+export const appendMessageParams = z.strictObject({
   tenantId: id,
   sessionId: id,
   role: z.enum(messageRole.enumValues),
@@ -267,7 +267,7 @@ export async function appendMessage(db: DbOrTx, params: AppendMessageParams): Pr
   });
 }
 
-export const listMessagesParams = z.object({
+export const listMessagesParams = z.strictObject({
   tenantId: id,
   sessionId: id,
   /** Messages after this sequence (forward paging). */
@@ -311,7 +311,7 @@ export async function listMessages(
   });
 }
 
-export const searchMessagesParams = z.object({
+export const searchMessagesParams = z.strictObject({
   tenantId: id,
   /** Web-search syntax: words, "phrases", OR, -exclusion. */
   query: nonBlank(1000),

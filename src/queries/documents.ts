@@ -49,12 +49,12 @@ export function revisionHash(content: unknown, bodyMd?: string | null): string {
 }
 
 // ---------------------------------------------------------------- sections for retrieval
-const sectionsInput = z.object({
+const sectionsInput = z.strictObject({
   /** The embedding model (its dimension is checked against every embedding). */
   modelId: id,
   items: z
     .array(
-      z.object({
+      z.strictObject({
         heading: pgText(1000).optional(),
         content: nonBlank(100_000),
         embedding: z.array(z.number()),
@@ -89,7 +89,7 @@ export function splitMarkdownSections(bodyMd: string): { heading: string | undef
 }
 
 // ---------------------------------------------------------------- create
-export const createDocumentParams = z.object({
+export const createDocumentParams = z.strictObject({
   tenantId: id,
   projectId: id,
   kind: z.enum(documentKind.enumValues),
@@ -151,7 +151,7 @@ export async function createDocument(
 }
 
 // ---------------------------------------------------------------- append
-export const appendRevisionParams = z.object({
+export const appendRevisionParams = z.strictObject({
   tenantId: id,
   documentId: id,
   content: jsonValue,
@@ -264,7 +264,7 @@ export async function appendRevision(
 }
 
 // ---------------------------------------------------------------- read
-const docKey = z.object({ tenantId: id, documentId: id });
+const docKey = z.strictObject({ tenantId: id, documentId: id });
 export type DocumentKey = z.input<typeof docKey>;
 
 export interface DocumentWithContent extends Document {
@@ -435,7 +435,7 @@ export async function restoreRevision(
     'restore',
   );
   return atomic(db, async (tx) => {
-    const old = await getRevision(tx, p);
+    const old = await getRevision(tx, { tenantId: p.tenantId, documentId: p.documentId, rev: p.rev });
     return appendCore(tx, {
       tenantId: p.tenantId,
       documentId: p.documentId,
@@ -489,7 +489,7 @@ async function setLocked(db: DbOrTx, params: DocumentKey, locked: boolean): Prom
       .where(and(eq(documents.tenantId, p.tenantId), eq(documents.id, p.documentId), isNull(documents.deletedAt)))
       .returning();
     if (!doc) {
-      await getDocument(tx, p); // NotFoundError when invisible
+      await getDocument(tx, { tenantId: p.tenantId, documentId: p.documentId }); // NotFoundError when invisible
       throw new ForbiddenError(`you may not ${locked ? 'lock' : 'unlock'} document ${p.documentId}`);
     }
     return doc;
@@ -501,7 +501,7 @@ export const lockDocument = (db: DbOrTx, params: DocumentKey) => setLocked(db, p
 export const unlockDocument = (db: DbOrTx, params: DocumentKey) => setLocked(db, params, false);
 
 // ---------------------------------------------------------------- project snapshots
-export const createProjectVersionParams = z.object({
+export const createProjectVersionParams = z.strictObject({
   tenantId: id,
   projectId: id,
   changeNote: pgText(2000).optional(),
@@ -548,7 +548,7 @@ export async function getProjectVersion(
   params: { tenantId: string; projectId: string; version: number },
 ): Promise<ProjectVersionSnapshot> {
   const p = parse(
-    z.object({ tenantId: id, projectId: id, version: z.number().int().min(1) }),
+    z.strictObject({ tenantId: id, projectId: id, version: z.number().int().min(1) }),
     params,
     'project version key',
   );

@@ -26,7 +26,7 @@ const count = (max = Number.MAX_SAFE_INTEGER) => z.number().int().min(0).max(max
 
 // ---------------------------------------------------------------- usage events
 export const usageEventInput = z
-  .object({
+  .strictObject({
     tenantId: id,
     kind: z.enum(usageKind.enumValues),
     userId: id.optional(),
@@ -100,7 +100,7 @@ export async function recordUsage(
 
 // ---------------------------------------------------------------- quotas
 export const quotaDimension = z.enum(['tokens', 'ingestions', 'storage', 'requests']);
-export const checkQuotaParams = z.object({
+export const checkQuotaParams = z.strictObject({
   tenantId: id,
   dimension: quotaDimension,
   /** What the caller is about to use (tokens, ingestions, bytes, requests). */
@@ -138,7 +138,7 @@ export async function checkQuota(db: DbOrTx, params: z.input<typeof checkQuotaPa
   });
 }
 
-export const recordUsageWithinQuotaParams = z.object({
+export const recordUsageWithinQuotaParams = z.strictObject({
   event: usageEventInput,
   dimension: quotaDimension,
 });
@@ -192,7 +192,7 @@ export async function recordUsageWithinQuota(
 }
 
 // ---------------------------------------------------------------- credits
-export const consumeCreditsParams = z.object({
+export const consumeCreditsParams = z.strictObject({
   tenantId: id,
   userId: id,
   amount: z.number().int().min(1).max(1_000_000).default(1),
@@ -222,7 +222,7 @@ export async function consumeCredits(
 }
 
 export const grantCreditsParams = z
-  .object({
+  .strictObject({
     tenantId: id,
     userId: id,
     /** Added to the balance. */
@@ -262,7 +262,7 @@ export async function grantCredits(db: DbOrTx, params: z.input<typeof grantCredi
 }
 
 // ---------------------------------------------------------------- token purchases
-export const recordTokenPurchaseParams = z.object({
+export const recordTokenPurchaseParams = z.strictObject({
   tenantId: id,
   /** The payment provider's id: a webhook delivered twice records one purchase. */
   paymentIntentId: pgText(200).min(1),

@@ -30,7 +30,7 @@ export const embeddingSchema = z.custom<number[]>(
     message: 'an embedding is an array of 1..16000 finite float32 numbers, not all zero',
   },
 );
-const chunkInput = z.object({
+const chunkInput = z.strictObject({
   sourceType: z.enum(chunkSourceType.enumValues),
   /** The document (for document revisions), ingested object, upload or file. */
   sourceId: id,
@@ -49,7 +49,7 @@ const chunkInput = z.object({
 });
 export type ChunkInput = z.input<typeof chunkInput>;
 
-export const ingestChunksParams = z.object({
+export const ingestChunksParams = z.strictObject({
   tenantId: id,
   modelId: id,
   /** Default project of the chunks (each chunk may name its own). */
@@ -285,7 +285,7 @@ export const searchFilters = z.strictObject({
 });
 export type SearchFilters = z.input<typeof searchFilters>;
 
-export const searchSimilarParams = z.object({
+export const searchSimilarParams = z.strictObject({
   tenantId: id,
   modelId: id,
   embedding: embeddingSchema,
@@ -504,7 +504,7 @@ export const searchHybridParams = searchSimilarParams.extend({
   query: nonBlank(2000),
   /** Weights of the two rankings in reciprocal-rank fusion. */
   weights: z
-    .object({ vector: z.number().min(0).max(10), text: z.number().min(0).max(10) })
+    .strictObject({ vector: z.number().min(0).max(10), text: z.number().min(0).max(10) })
     .default({ vector: 1, text: 1 }),
   /** RRF constant (score = w / (rrfK + rank)). */
   rrfK: z.number().int().min(1).max(1000).default(60),
@@ -566,7 +566,7 @@ export async function searchHybrid(db: DbOrTx, params: SearchHybridParams): Prom
 }
 
 // ---------------------------------------------------------------- source maintenance
-export const deleteChunksBySourceParams = z.object({
+export const deleteChunksBySourceParams = z.strictObject({
   tenantId: id,
   sourceType: z.enum(chunkSourceType.enumValues),
   sourceId: id,
@@ -609,7 +609,8 @@ export async function replaceSourceChunks(
       sourceId: p.sourceId,
       modelId: p.modelId,
     });
-    const res = await ingestChunks(tx, p, options);
+    const { sourceType: _t, sourceId: _s, ...ingest } = p;
+    const res = await ingestChunks(tx, ingest, options);
     return { ...res, deleted };
   });
 }

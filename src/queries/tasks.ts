@@ -54,7 +54,7 @@ async function note(tx: DbOrTx, text: string | undefined): Promise<void> {
  * A risk rule: when the value at `path` (dot-separated, in output_data) satisfies `op` and
  * `value`, `weight` is added to the risk score (capped at 1).
  */
-export const riskRule = z.object({
+export const riskRule = z.strictObject({
   path: z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'a dot-separated path of names'),
   op: z.enum(['gt', 'gte', 'lt', 'lte', 'eq', 'neq', 'exists', 'missing']),
   value: jsonValue.optional(),
@@ -63,7 +63,7 @@ export const riskRule = z.object({
 });
 export type RiskRule = z.infer<typeof riskRule>;
 
-export const createDeliverableSchemaParams = z.object({
+export const createDeliverableSchemaParams = z.strictObject({
   tenantId: id,
   name: nonBlank(200),
   inputSchema: z.record(z.string(), jsonValue).default({}),
@@ -158,7 +158,7 @@ export async function createDeliverableSchema(
   });
 }
 
-export const createDeliverableParams = z.object({
+export const createDeliverableParams = z.strictObject({
   tenantId: id,
   projectId: id,
   name: nonBlank(200),
@@ -181,7 +181,7 @@ export async function createDeliverable(
 }
 
 // ---------------------------------------------------------------- tasks
-export const createTaskParams = z.object({
+export const createTaskParams = z.strictObject({
   tenantId: id,
   projectId: id,
   deliverableId: id.optional(),
@@ -214,7 +214,7 @@ export async function createTask(db: DbOrTx, params: z.input<typeof createTaskPa
   });
 }
 
-const taskKey = z.object({ tenantId: id, taskId: id });
+const taskKey = z.strictObject({ tenantId: id, taskId: id });
 export type TaskKey = z.input<typeof taskKey>;
 
 async function lockTask(tx: DbOrTx, key: { tenantId: string; taskId: string }): Promise<Task> {
@@ -466,10 +466,10 @@ export async function reviewVersion(db: DbOrTx, params: ReviewVersionParams): Pr
 }
 
 // ---------------------------------------------------------------- queue and history
-export const reviewQueueParams = z.object({
+export const reviewQueueParams = z.strictObject({
   tenantId: id,
   /** Keyset cursor from the previous page (`next`). */
-  after: z.object({ submittedAt: cursorTimestamp, taskId: id }).optional(),
+  after: z.strictObject({ submittedAt: cursorTimestamp, taskId: id }).optional(),
   limit: pageSize,
   projectId: id.optional(),
 });
@@ -583,7 +583,7 @@ export async function taskHistory(db: DbOrTx, params: TaskKey): Promise<TaskHist
 }
 
 // ---------------------------------------------------------------- agent tasks (seed 002)
-export const createAgentTaskParams = z.object({
+export const createAgentTaskParams = z.strictObject({
   tenantId: id,
   projectId: id.optional(),
   prompt: nonBlank(50_000),
@@ -615,7 +615,7 @@ export async function createAgentTask(db: DbOrTx, params: z.input<typeof createA
 }
 
 export const updateAgentTaskParams = z
-  .object({
+  .strictObject({
     tenantId: id,
     taskId: id,
     progress: z.number().int().min(0).max(100).optional(),
@@ -644,7 +644,7 @@ export async function updateAgentTask(db: DbOrTx, params: z.input<typeof updateA
   });
 }
 
-export const appendAgentLogParams = z.object({
+export const appendAgentLogParams = z.strictObject({
   tenantId: id,
   taskId: id,
   level: z.enum(logLevel.enumValues).default('info'),
@@ -677,7 +677,7 @@ export async function listAgentLogs(
   params: { tenantId: string; taskId: string; afterSeq?: number; limit?: number },
 ): Promise<{ items: (typeof agentTaskLogs.$inferSelect)[]; next: number | undefined }> {
   const p = parse(
-    z.object({ tenantId: id, taskId: id, afterSeq: z.number().int().min(0).default(0), limit: pageSize }),
+    z.strictObject({ tenantId: id, taskId: id, afterSeq: z.number().int().min(0).default(0), limit: pageSize }),
     params,
     'log query',
   );
