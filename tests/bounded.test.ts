@@ -46,6 +46,24 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: u
   return { value, error, maxMs: h.max / 1e6 - 5 };
 }
 
+describe('diff worker', () => {
+  it('an abandoned diff whose worker later runs out of memory is not an uncaught exception', async () => {
+    const { boundedDiff } = await import('../src/queries/diff.js');
+    const n = 60_000;
+    const a = { xs: Array.from({ length: n }, (_, i) => i) };
+    const b = { xs: Array.from({ length: n }, (_, i) => -i) };
+    for (const limits of [
+      { ...DEFAULT_LIMITS, diffMs: 150, diffHeapMb: 32 },
+      { ...DEFAULT_LIMITS, diffMs: 5_000, diffHeapMb: 16 },
+    ]) {
+      const err = await boundedDiff({ a, b, textA: '', textB: '', nameA: 'a', nameB: 'b' }, limits).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LimitError);
+    }
+    // late events of terminated workers arrive now, if at all; vitest fails the run on an uncaught one
+    await new Promise((r) => setTimeout(r, 1500));
+  }, 30_000);
+});
+
 describe('metadata filter limits (checked before validation)', () => {
   it('a 5,000-deep filter is a LimitError, not a RangeError', () => {
     let f: unknown = { exists: 'x' };

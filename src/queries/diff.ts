@@ -76,6 +76,9 @@ function take(heapMb: number): Worker {
     workerData: moduleUrls,
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(64, heapMb) },
   });
+  // a worker may still report (out of memory, exit) after its task was abandoned: an 'error'
+  // event without a listener would be an uncaught exception in the service's process
+  worker.on('error', () => {});
   worker.unref();
   return worker;
 }
@@ -122,10 +125,10 @@ export async function boundedDiff(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      worker.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       worker.unref();
       if (keep) give(limits.diffHeapMb, worker);
-      else void worker.terminate();
+      else void worker.terminate().catch(() => {});
       fn();
     };
     const timer = setTimeout(
@@ -139,10 +142,9 @@ export async function boundedDiff(
         ),
       limits.diffMs,
     );
-    worker.on('message', (m: { ok: boolean; result?: DiffOutput; error?: string }) =>
-      finish(() => (m.ok ? resolve(m.result!) : reject(new Error(`diff failed: ${m.error}`))), m.ok),
-    );
-    worker.on('error', (err: Error & { code?: string }) =>
+    const onMessage = (m: { ok: boolean; result?: DiffOutput; error?: string }) =>
+      finish(() => (m.ok ? resolve(m.result!) : reject(new Error(`diff failed: ${m.error}`))), m.ok);
+    const onError = (err: Error & { code?: string }) =>
       finish(
         () =>
           reject(
@@ -151,9 +153,9 @@ export async function boundedDiff(
               : err,
           ),
         false,
-      ),
-    );
-    worker.on('exit', () => finish(() => reject(new Error('the diff worker exited')), false));
+      );
+    const onExit = () => finish(() => reject(new Error('the diff worker exited')), false);
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     worker.postMessage(input);
   });
 }
