@@ -14,7 +14,10 @@ import { ensurePartitions, rollupUsageDaily, runRetention } from '../jobs/index.
 
 const program = new Command('ai-platform-db')
   .description('Database layer of a multi-tenant AI platform: migrations, row-level security, maintenance')
-  .showHelpAfterError();
+  .showSuggestionAfterError()
+  // errors are one line on stderr and exit 2 (help and --version exit 0)
+  .configureOutput({ outputError: () => {} })
+  .exitOverride();
 
 const urlOption = () =>
   new Option('--database-url <url>', 'PostgreSQL server URL (default: $DATABASE_URL)').env('DATABASE_URL');
@@ -175,7 +178,9 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const code = (err as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') process.exit(0);
+  const msg = err instanceof Error ? err.message.split('\n')[0]!.replace(/^error: /, '') : String(err);
   console.error(`ai-platform-db: ${msg}`);
   process.exit(2);
 });

@@ -9,6 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { canonicalJson } from '../queries/util.js';
 import { dirname, join, relative } from 'node:path';
 
 // ---------------------------------------------------------------- snapshot shapes (drizzle-kit pg, version 7)
@@ -125,7 +126,8 @@ function diffMaps<T extends { name: string }>(
   base: Record<string, T> | undefined,
   head: Record<string, T> | undefined,
   on: { added(h: T): void; removed(b: T): void; changed(b: T, h: T): void },
-  equal: (a: T, b: T) => boolean = (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  // structural: drizzle-kit writes the same snapshot with other key orders (custom migrations)
+  equal: (a: T, b: T) => boolean = (a, b) => canonicalJson(a) === canonicalJson(b),
 ) {
   const b = byName(base);
   const h = byName(head);
@@ -215,9 +217,9 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): Change[] {
             flags.add('data-dependent');
           }
           if (bc.notNull && !hc.notNull) parts.push('now nullable');
-          if (JSON.stringify(bc.default) !== JSON.stringify(hc.default))
+          if (canonicalJson(bc.default) !== canonicalJson(hc.default))
             parts.push(`default ${String(bc.default ?? 'none')} → ${String(hc.default ?? 'none')}`);
-          if (JSON.stringify(bc.generated) !== JSON.stringify(hc.generated)) {
+          if (canonicalJson(bc.generated) !== canonicalJson(hc.generated)) {
             parts.push('generation changed');
             flags.add('lock-heavy');
           }
@@ -480,12 +482,19 @@ export function diffSqlObjects(base: string, head: string, snapshotTables: Reado
 }
 
 // ---------------------------------------------------------------- this schema's rules
-export function projectRules(head: SchemaSide, options: ReviewOptions = {}): Finding[] {
+export function projectRules(
+  head: SchemaSide,
+  options: ReviewOptions = {},
+  /** Only these tables are checked (what the change touched); all when undefined. */
+  scope?: ReadonlySet<string>,
+): Finding[] {
   const global = new Set(options.globalTables ?? []);
   const serviceOnly = new Set(options.serviceOnlyTables ?? []);
   const out: Finding[] = [];
   const allSql = head.migrations.map((m) => m.sql).join('\n');
+  const inScope = (name: string) => !scope || scope.has(name);
   for (const t of Object.values(head.snapshot.tables)) {
+    if (!inScope(t.name)) continue;
     if (!t.isRLSEnabled)
       out.push({ rule: 'rls-enabled', object: t.name, message: 'row-level security is not enabled' });
     const hasPolicy = Object.keys(t.policies).length > 0;
@@ -514,7 +523,11 @@ export function projectRules(head: SchemaSide, options: ReviewOptions = {}): Fin
       }
     }
   }
+  const present = new Set(Object.values(head.snapshot.tables).map((t) => t.name));
   for (const t of options.appendOnlyTables ?? []) {
+    // a history table of this schema that the change touched (a service's review never
+    // reports the package's tables it did not touch)
+    if (!inScope(t) || (present.size > 0 && !present.has(t) && scope)) continue;
     if (!new RegExp(`CREATE TRIGGER ${t}_append_only\\b`).test(allSql))
       out.push({ rule: 'append-only', object: t, message: 'history table without its append-only trigger' });
   }
@@ -632,7 +645,11 @@ export function review(
   const edited = head.migrations.filter(
     (m) => baseTags.has(m.tag) && base.migrations.find((b) => b.tag === m.tag)!.sql !== m.sql,
   );
-  const findings = projectRules(head, options);
+  // the rules look at what this change touched: tables with a change, and new tables
+  const touched = new Set(
+    changes.map((c) => c.object.replace(/^"?([a-z_][a-z0-9_]*)"?.*$/i, '$1').split('.')[0]!).filter(Boolean),
+  );
+  const findings = projectRules(head, options, touched);
   for (const m of edited)
     findings.push({
       rule: 'migration-edited',
