@@ -114,7 +114,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
       await db.insert(s.projectMembers).values([
         { tenantId: acme!.id, projectId: bridge!.id, userId: ada.id, role: 'lead' },
         { tenantId: acme!.id, projectId: bridge!.id, userId: ben.id, role: 'contributor' },
-      ]);
+      ]).onConflictDoNothing();
       log(`  Acme: Ada (admin, project lead), Ben (member, contributor) — project "Harbour bridge"`);
       log(`  Globex: Gus (owner)`);
       return { acme: acme!.id, globex: globex!.id, ada: ada.id, ben: ben.id, gus: gus.id, bridge: bridge!.id };

@@ -310,7 +310,7 @@ describeBackends('documents', (t) => {
     const [p] = await t().db.insert(s.projects).values({ tenantId: w.tenantA, name: 'Snap' }).returning();
     await t()
       .db.insert(s.projectMembers)
-      .values({ tenantId: w.tenantA, projectId: p!.id, userId: w.users.member, role: 'contributor' });
+      .values({ tenantId: w.tenantA, projectId: p!.id, userId: w.users.member, role: 'contributor' }).onConflictDoNothing();
     const mk = (title: string) =>
       as('member', (tx) =>
         createDocument(tx, { tenantId: w.tenantA, projectId: p!.id, kind: 'prd', title, content: { title } }),

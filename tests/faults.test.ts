@@ -39,7 +39,7 @@ describeBackends(
       w = await createWorld(t().db);
       await t()
         .db.insert(s.projectMembers)
-        .values({ tenantId: w.tenantA, projectId: w.projectA, userId: w.users.owner, role: 'lead' });
+        .values({ tenantId: w.tenantA, projectId: w.projectA, userId: w.users.owner, role: 'lead' }).onConflictDoNothing();
     });
 
     /** Runs `op` in a child process; resolves when it exits. */

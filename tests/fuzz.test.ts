@@ -159,7 +159,7 @@ describe('fuzzed operations [embedded]', () => {
     const lead = w.users.owner;
     await db
       .insert(s.projectMembers)
-      .values({ tenantId: w.tenantA, projectId: w.projectA, userId: lead, role: 'lead' });
+      .values({ tenantId: w.tenantA, projectId: w.projectA, userId: lead, role: 'lead' }).onConflictDoNothing();
     const doc = await as((tx) =>
       q.createDocument(tx, {
         tenantId: w.tenantA,

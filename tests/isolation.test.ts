@@ -44,7 +44,7 @@ describeBackends(
         .values([
           { tenantId: w.tenantA, projectId: w.projectA, userId: w.users.owner, role: 'lead' },
           { tenantId: w.tenantA, projectId: w.projectA, userId: w.users.admin, role: 'reviewer' },
-        ]);
+        ]).onConflictDoNothing();
     });
 
     /** A runs `first` and keeps its transaction open; B runs `second`; then A commits. */

@@ -88,7 +88,7 @@ describeBackends(
             { tenantId: ten!.id, projectId: p!.id, userId: admin, role: 'reviewer' },
             ...members.map((u) => ({ tenantId: ten!.id, projectId: p!.id, userId: u, role: 'contributor' as const })),
             { tenantId: ten!.id, projectId: p!.id, userId: viewer, role: 'viewer' },
-          ]);
+          ]).onConflictDoNothing();
         const as0 = { userId: members[0]!, tenantId: ten!.id };
         const docs: string[] = [];
         for (let d = 0; d < 3; d++)

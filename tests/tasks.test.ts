@@ -58,7 +58,7 @@ describeBackends('task review', (t) => {
     await db.insert(s.projectMembers).values([
       { tenantId: w.tenantA, projectId: w.projectA, userId: lead, role: 'lead' },
       { tenantId: w.tenantA, projectId: w.projectA, userId: lead2, role: 'reviewer' },
-    ]);
+    ]).onConflictDoNothing();
     const schema = await as(w.users.admin, (tx) =>
       createDeliverableSchema(tx, {
         tenantId: w.tenantA,
@@ -281,7 +281,7 @@ describeBackends('task review', (t) => {
       .values([
         { tenantId: w.tenantA, projectId: p!.id, userId: lead, role: 'lead' },
         { tenantId: w.tenantA, projectId: p!.id, userId: w.users.member, role: 'contributor' },
-      ]);
+      ]).onConflictDoNothing();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const task = await as(lead, (tx) =>
@@ -370,7 +370,7 @@ describeBackends(
       await db.insert(s.projectMembers).values([
         { tenantId: w.tenantA, projectId: w.projectA, userId: r1, role: 'reviewer' },
         { tenantId: w.tenantA, projectId: w.projectA, userId: r2, role: 'reviewer' },
-      ]);
+      ]).onConflictDoNothing();
       const pool = await t().connect(4);
       for (let round = 0; round < 10; round++) {
         const task = await withActor(db, { userId: w.users.admin, tenantId: w.tenantA }, (tx) =>

@@ -9,3 +9,4 @@ export * from './conversations.js';
 export * from './metering.js';
 export * from './apiKeys.js';
 export * from './compliance.js';
+export * from './projects.js';

@@ -40,7 +40,7 @@ import {
   NotFoundError,
   ValidationError,
 } from './errors.js';
-import { atomic, cursorTimestamp, id, jsonValue, nonBlank, pageSize, parse, pgText, rows, single } from './util.js';
+import { atomic, cursorTimestamp, id, jsonValue, nonBlank, pageSize, parse, pgArray, pgText, rows, single } from './util.js';
 
 const ACTOR = sql`app.current_user_id()`;
 
@@ -696,5 +696,39 @@ export async function listAgentLogs(
       .limit(p.limit + 1);
     const items = list.slice(0, p.limit);
     return { items, next: list.length > p.limit ? items[items.length - 1]!.seq : undefined };
+  });
+}
+
+export const deleteAgentTasksParams = z.strictObject({
+  tenantId: id,
+  /** These tasks… */
+  taskIds: z.array(id).min(1).max(10_000).optional(),
+  /** …or every task of the actor in these states (seed 002's clean-up by status). */
+  statuses: z.array(z.enum(agentTaskStatus.enumValues)).min(1).optional(),
+}).refine((p) => (p.taskIds === undefined) !== (p.statuses === undefined), { message: 'give taskIds or statuses' });
+
+/**
+ * Deletes agent tasks with their logs (append-only history goes with its task, through the
+ * one definer path `app.delete_agent_tasks`): the actor's own tasks, or any for a tenant
+ * admin. Returns how many tasks were deleted; tasks the actor may not delete are left alone.
+ */
+export async function deleteAgentTasks(db: DbOrTx, params: z.input<typeof deleteAgentTasksParams>): Promise<number> {
+  const p = parse(deleteAgentTasksParams, params, 'agent task deletion');
+  return atomic(db, async (tx) => {
+    const ids =
+      p.taskIds ??
+      (
+        await rows<{ id: string }>(
+          tx,
+          sql`select id from agent_tasks where tenant_id = ${p.tenantId}
+              and status = any (${pgArray(p.statuses!)}::agent_task_status[]) and user_id = app.current_user_id()`,
+        )
+      ).map((r) => r.id);
+    if (ids.length === 0) return 0;
+    const [r] = await rows<{ n: number }>(
+      tx,
+      sql`select app.delete_agent_tasks(${p.tenantId}::uuid, ${pgArray(ids)}::uuid[]) as n`,
+    );
+    return Number(r!.n);
   });
 }

@@ -170,6 +170,49 @@ END
 $fn$`);
   s.push(...trig('api_keys_scope_rules', 'api_keys', 'BEFORE INSERT', 'app.api_key_scope_rules()'));
 
+  // ------------------------------------------------------------ project ownership (seeds 001, 003)
+  // The creator of a project (and its owner, when another) is its owner member, in the same
+  // statement: a member who creates a project can work in it at once, personal projects too.
+  s.push(`CREATE OR REPLACE FUNCTION app.project_owner_member() RETURNS trigger
+  LANGUAGE plpgsql ${DEFINER}
+AS $fn$
+BEGIN
+  INSERT INTO public.project_members (tenant_id, project_id, user_id, role)
+  SELECT NEW.tenant_id, NEW.id, u, 'owner'
+    FROM (SELECT DISTINCT u FROM unnest(ARRAY[NEW.owner_id, NEW.created_by]) u WHERE u IS NOT NULL) x
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END
+$fn$`);
+  s.push(...trig('projects_owner_member', 'projects', 'AFTER INSERT', 'app.project_owner_member()'));
+
+  // ------------------------------------------------------------ agent task clean-up (seed 002)
+  // Deleting an agent task deletes its append-only logs with it, through this one path: the
+  // task's owner or a tenant admin, never a raw DELETE of history.
+  s.push(`CREATE OR REPLACE FUNCTION app.delete_agent_tasks(p_tenant uuid, p_ids uuid[]) RETURNS integer
+  LANGUAGE plpgsql ${DEFINER}
+AS $fn$
+DECLARE
+  n integer;
+  mine uuid[];
+BEGIN
+  IF app.current_tenant_id() IS DISTINCT FROM p_tenant THEN
+    RAISE EXCEPTION 'not a member of tenant %', p_tenant USING ERRCODE = '${SQLSTATE.forbidden}';
+  END IF;
+  SELECT coalesce(array_agg(t.id), '{}') INTO mine FROM public.agent_tasks t
+   WHERE t.tenant_id = p_tenant AND t.id = ANY (p_ids)
+     AND (t.user_id = app.current_user_id() OR app.has_tenant_role('admin'));
+  PERFORM set_config('app.history_purge', 'on', true);
+  DELETE FROM public.agent_task_logs l WHERE l.tenant_id = p_tenant AND l.task_id = ANY (mine);
+  DELETE FROM public.agent_tasks t WHERE t.tenant_id = p_tenant AND t.id = ANY (mine);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  PERFORM set_config('app.history_purge', 'off', true);
+  RETURN n;
+END
+$fn$`);
+  s.push(`REVOKE ALL ON FUNCTION app.delete_agent_tasks(uuid, uuid[]) FROM PUBLIC`);
+  s.push(`GRANT EXECUTE ON FUNCTION app.delete_agent_tasks(uuid, uuid[]) TO "${app}", "${DEFAULT_ROLES.service}"`);
+
   // ------------------------------------------------------------ member PII
   // phone and stripe_customer_id are not granted to the application role; the user and the
   // admins of their (current) tenant read them here.

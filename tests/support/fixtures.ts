@@ -63,7 +63,7 @@ export async function createWorld(db: Db, label = randomUUID().slice(0, 8)): Pro
     { tenantId: tA, projectId: pA!.id, userId: users.member, role: 'contributor' },
     { tenantId: tA, projectId: pA!.id, userId: users.viewer, role: 'viewer' },
     { tenantId: tB, projectId: pB!.id, userId: users.outsider, role: 'owner' },
-  ]);
+  ]).onConflictDoNothing();
   return { tenantA: tA, tenantB: tB, projectA: pA!.id, projectB: pB!.id, users };
 }
 

@@ -1,0 +1,100 @@
+/**
+ * The seed platforms as their users work (the parts built so far): a member who creates a
+ * project is its owner and works in it at once (seeds 001, 003; before, every insert into it
+ * was refused by RLS), a personal project is its owner's alone, and an agent task with logs
+ * can be deleted with them (seed 002's clean-up by status; before: "agent_task_logs is
+ * append-only: DELETE refused").
+ */
+import { sql } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
+import { withActor } from '../src/actor.js';
+import { createSession, appendMessage } from '../src/queries/conversations.js';
+import { createDocument, createProjectVersion } from '../src/queries/documents.js';
+import { AppendOnlyError } from '../src/queries/errors.js';
+import { createProject } from '../src/queries/projects.js';
+import { appendAgentLog, createAgentTask, createTask, deleteAgentTasks, updateAgentTask } from '../src/queries/tasks.js';
+import { rows } from '../src/queries/util.js';
+import * as s from '../src/schema/index.js';
+import { rejectsWith, sqlState } from './support/expect.js';
+import { createWorld, type World } from './support/fixtures.js';
+import { describeBackends } from './support/harness.js';
+
+describeBackends('seed workflows', (t) => {
+  let w: World;
+  const as = (who: keyof World['users']) => ({ userId: w.users[who], tenantId: w.tenantA });
+  beforeAll(async () => {
+    w = await createWorld(t().db);
+  });
+
+  it('a member who creates a project owns it and works in it: documents, tasks, chats, versions, members', async () => {
+    const project = await withActor(t().db, as('member'), (tx) => createProject(tx, { tenantId: w.tenantA, name: 'Mine' }));
+    const role = await rows<{ role: string }>(
+      t().db,
+      sql`select role::text from project_members where project_id = ${project.id} and user_id = ${w.users.member}`,
+    );
+    expect(role).toEqual([{ role: 'owner' }]);
+    await withActor(t().db, as('member'), async (tx) => {
+      await createDocument(tx, { tenantId: w.tenantA, projectId: project.id, kind: 'prd', title: 'PRD', content: {} });
+      await createTask(tx, { tenantId: w.tenantA, projectId: project.id, title: 'first', assigneeId: w.users.member });
+      const session = await createSession(tx, { tenantId: w.tenantA, projectId: project.id, title: 'chat' });
+      await appendMessage(tx, { tenantId: w.tenantA, sessionId: session.id, role: 'user', content: 'hello' });
+      await createProjectVersion(tx, { tenantId: w.tenantA, projectId: project.id, changeNote: 'v1' });
+      await tx.insert(s.projectMembers).values({ tenantId: w.tenantA, projectId: project.id, userId: w.users.viewer, role: 'viewer' });
+    });
+    // the owner role cannot be granted by a raw insert of someone else
+    expect(
+      await sqlState(
+        withActor(t().db, as('viewer'), (tx) =>
+          tx.execute(sql`insert into project_members (tenant_id, project_id, user_id, role) values (${w.tenantA}, ${project.id}, ${w.users.viewer}, 'owner')`),
+        ),
+      ),
+    ).toBeDefined();
+  });
+
+  // Known gap (issue 16, open): tenant admins still read the documents inside a personal project
+  // through the project-scoped policies; the project row itself is hidden from them.
+  it('a personal project is usable by its owner; other members do not see it or its contents', async () => {
+    const mine = await withActor(t().db, as('member'), (tx) =>
+      createProject(tx, { tenantId: w.tenantA, name: 'Notebook', isPersonal: true }),
+    );
+    await withActor(t().db, as('member'), async (tx) => {
+      await createDocument(tx, { tenantId: w.tenantA, projectId: mine.id, kind: 'other', title: 'private', content: {} });
+      await createSession(tx, { tenantId: w.tenantA, projectId: mine.id, title: 'private chat' });
+    });
+    for (const who of ['viewer'] as const) {
+      const seen = await withActor(t().db, as(who), (tx) =>
+        rows<{ n: number }>(tx, sql`select (select count(*)::int from projects where id = ${mine.id}) +
+                                           (select count(*)::int from documents where project_id = ${mine.id}) as n`),
+      );
+      expect(seen[0]!.n, who).toBe(0);
+    }
+  });
+
+  it('agent tasks are deleted with their logs by their owner (by status), never by a raw DELETE of history', async () => {
+    const make = (who: keyof World['users']) =>
+      withActor(t().db, as(who), async (tx) => {
+        const task = await createAgentTask(tx, { tenantId: w.tenantA, prompt: 'build it' });
+        await appendAgentLog(tx, { tenantId: w.tenantA, taskId: task.id, level: 'info', message: 'started' });
+        await updateAgentTask(tx, { tenantId: w.tenantA, taskId: task.id, status: 'completed', progress: 100 });
+        return task;
+      });
+    const mine = await make('member');
+    const theirs = await make('viewer');
+    await rejectsWith(
+      withActor(t().db, as('member'), (tx) => tx.execute(sql`delete from agent_tasks where id = ${mine.id}`)),
+      AppendOnlyError,
+    );
+    const n = await withActor(t().db, as('member'), (tx) =>
+      deleteAgentTasks(tx, { tenantId: w.tenantA, statuses: ['completed'] }),
+    );
+    expect(n).toBe(1);
+    const left = await rows<{ id: string; logs: number }>(
+      t().db,
+      sql`select t.id::text, (select count(*)::int from agent_task_logs l where l.task_id = t.id) as logs
+          from agent_tasks t where t.id in (${mine.id}, ${theirs.id})`,
+    );
+    expect(left).toEqual([{ id: theirs.id, logs: 1 }]);
+    // another user's task by id: untouched
+    expect(await withActor(t().db, as('member'), (tx) => deleteAgentTasks(tx, { tenantId: w.tenantA, taskIds: [theirs.id] }))).toBe(0);
+  });
+});
