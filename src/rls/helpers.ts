@@ -37,6 +37,32 @@ const MEMBER_OF_CLAIMED = `FROM public.tenant_memberships m
     JOIN public.tenants tn ON tn.id = m.tenant_id AND tn.status = 'active' AND tn.deleted_at IS NULL
     WHERE m.tenant_id = t AND m.user_id = u`;
 
+/** The chat sessions of the actor's tenant it started or takes part in (or, with `projects`, of its projects). */
+function sessionIdsHelper(name: string, projects: boolean): string {
+  const ofProjects = projects
+    ? `
+        OR EXISTS (SELECT 1 FROM public.project_members pm
+                   WHERE pm.tenant_id = tid AND pm.project_id = s.project_id AND pm.user_id = u)`
+    : '';
+  return `${head(`${name}()`, 'uuid[]')}
+${ACTOR_DECLARE}
+  tid uuid;
+BEGIN
+  IF u IS NULL OR t IS NULL THEN RETURN '{}'::uuid[]; END IF;
+  SELECT m.tenant_id INTO tid ${MEMBER_OF_CLAIMED};
+  IF tid IS NULL THEN RETURN '{}'::uuid[]; END IF;
+  RETURN coalesce((
+    SELECT array_agg(DISTINCT s.id)
+    FROM public.chat_sessions s
+    WHERE s.tenant_id = tid
+      AND (s.user_id = u
+        OR EXISTS (SELECT 1 FROM public.chat_participants p
+                   WHERE p.tenant_id = tid AND p.session_id = s.id AND p.user_id = u)${ofProjects})
+  ), '{}'::uuid[]);
+END
+$fn$`;
+}
+
 /** One statement per entry (PGlite runs migration statements one at a time). */
 export function helperFunctionsSql(): string[] {
   return [
@@ -115,43 +141,9 @@ BEGIN
 END
 $fn$`,
     // Sessions the user started or takes part in, and sessions of their projects.
-    `${head('my_session_ids()', 'uuid[]')}
-${ACTOR_DECLARE}
-  tid uuid;
-BEGIN
-  IF u IS NULL OR t IS NULL THEN RETURN '{}'::uuid[]; END IF;
-  SELECT m.tenant_id INTO tid ${MEMBER_OF_CLAIMED};
-  IF tid IS NULL THEN RETURN '{}'::uuid[]; END IF;
-  RETURN coalesce((
-    SELECT array_agg(DISTINCT s.id)
-    FROM public.chat_sessions s
-    WHERE s.tenant_id = tid
-      AND (s.user_id = u
-        OR EXISTS (SELECT 1 FROM public.chat_participants p
-                   WHERE p.tenant_id = tid AND p.session_id = s.id AND p.user_id = u)
-        OR EXISTS (SELECT 1 FROM public.project_members pm
-                   WHERE pm.tenant_id = tid AND pm.project_id = s.project_id AND pm.user_id = u))
-  ), '{}'::uuid[]);
-END
-$fn$`,
+    sessionIdsHelper('my_session_ids', true),
     // writers of a session: its starter and participants (project members only read)
-    `${head('my_writable_session_ids()', 'uuid[]')}
-${ACTOR_DECLARE}
-  tid uuid;
-BEGIN
-  IF u IS NULL OR t IS NULL THEN RETURN '{}'::uuid[]; END IF;
-  SELECT m.tenant_id INTO tid ${MEMBER_OF_CLAIMED};
-  IF tid IS NULL THEN RETURN '{}'::uuid[]; END IF;
-  RETURN coalesce((
-    SELECT array_agg(DISTINCT s.id)
-    FROM public.chat_sessions s
-    WHERE s.tenant_id = tid
-      AND (s.user_id = u
-        OR EXISTS (SELECT 1 FROM public.chat_participants p
-                   WHERE p.tenant_id = tid AND p.session_id = s.id AND p.user_id = u))
-  ), '{}'::uuid[]);
-END
-$fn$`,
+    sessionIdsHelper('my_writable_session_ids', false),
     `${head('my_assigned_task_ids()', 'uuid[]')}
 ${ACTOR_DECLARE}
 BEGIN
