@@ -9,6 +9,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 npm pack --silent --pack-destination "$work" >/dev/null
 tarball=$(ls "$work"/ai-platform-db-*.tgz)
+# hygiene: one snapshot (the latest), no source maps pointing at sources that are not shipped
+contents=$(tar -tzf "$tarball")
+[ "$(echo "$contents" | grep -c '_snapshot.json')" = 1 ] || { echo "the package must ship exactly one snapshot"; exit 1; }
+if echo "$contents" | grep -q '\.map$'; then echo "the package ships source maps without their sources"; exit 1; fi
+echo "$contents" | grep -q 'package/LICENSE' || { echo "no LICENSE in the package"; exit 1; }
 mkdir "$work/consumer"
 cd "$work/consumer"
 cat > package.json <<'JSON'

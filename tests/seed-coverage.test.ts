@@ -3,7 +3,7 @@
  * exists in the schema; every other object it names (index, policy, trigger, function, enum)
  * is created by a migration; every "not adopted" row says why.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
@@ -51,7 +51,12 @@ function seedTables(file: string): string[] {
   return [...names];
 }
 
-describe('docs/seed-coverage.md', () => {
+const haveSeeds = existsSync(seedsDir);
+if (!haveSeeds) {
+  console.log(`[seed-coverage] skipped: the seed specifications are not at ${seedsDir} (../shared beside the repository, as in CI)`);
+}
+
+describe.skipIf(!haveSeeds)('docs/seed-coverage.md', () => {
   const all = rows();
   const seedFiles = readdirSync(seedsDir)
     .filter((f) => f.endsWith('.txt'))
