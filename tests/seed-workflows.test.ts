@@ -10,9 +10,16 @@ import { beforeAll, expect, it } from 'vitest';
 import { withActor } from '../src/actor.js';
 import { createSession, appendMessage } from '../src/queries/conversations.js';
 import { createDocument, createProjectVersion } from '../src/queries/documents.js';
-import { AppendOnlyError } from '../src/queries/errors.js';
+import { AppendOnlyError, InvalidTransitionError } from '../src/queries/errors.js';
 import { createProject } from '../src/queries/projects.js';
-import { appendAgentLog, createAgentTask, createTask, deleteAgentTasks, updateAgentTask } from '../src/queries/tasks.js';
+import {
+  appendAgentLog,
+  completeTask,
+  createAgentTask,
+  createTask,
+  deleteAgentTasks,
+  updateAgentTask,
+} from '../src/queries/tasks.js';
 import { rows } from '../src/queries/util.js';
 import * as s from '../src/schema/index.js';
 import { rejectsWith, sqlState } from './support/expect.js';
@@ -96,5 +103,40 @@ describeBackends('seed workflows', (t) => {
     expect(left).toEqual([{ id: theirs.id, logs: 1 }]);
     // another user's task by id: untouched
     expect(await withActor(t().db, as('member'), (tx) => deleteAgentTasks(tx, { tenantId: w.tenantA, taskIds: [theirs.id] }))).toBe(0);
+  });
+
+  it('seed 003: in a direct workflow the assignee completes a task (pending → completed); in a review workflow nobody can', async () => {
+    const direct = await withActor(t().db, as('member'), (tx) =>
+      createProject(tx, { tenantId: w.tenantA, name: 'Sprint board', taskWorkflow: 'direct' }),
+    );
+    await t().db.insert(s.projectMembers).values({ tenantId: w.tenantA, projectId: direct.id, userId: w.users.viewer, role: 'contributor' }).onConflictDoNothing();
+    const mk = (projectId: string, assignee: keyof World['users']) =>
+      withActor(t().db, as('member'), (tx) => createTask(tx, { tenantId: w.tenantA, projectId, title: 'do it', assigneeId: w.users[assignee] }));
+    const mine = await mk(direct.id, 'member');
+    const done = await withActor(t().db, as('member'), (tx) => completeTask(tx, { tenantId: w.tenantA, taskId: mine.id }));
+    expect(done.status).toBe('completed');
+    // by raw UPDATE too (the database's rule, not the operation's)
+    const raw = await mk(direct.id, 'member');
+    expect(
+      await sqlState(withActor(t().db, as('member'), (tx) => tx.execute(sql`update tasks set status = 'completed' where id = ${raw.id}`))),
+    ).toBeUndefined();
+    // someone else's task: a contributor who is neither assignee nor lead is refused
+    const other = await mk(direct.id, 'member');
+    await sqlState(withActor(t().db, as('viewer'), (tx) => tx.execute(sql`update tasks set status = 'completed' where id = ${other.id}`)));
+    const still = await rows<{ status: string }>(t().db, sql`select status::text from tasks where id = ${other.id}`);
+    expect(still).toEqual([{ status: 'pending' }]);
+    // review workflow (the default): completeTask and raw UPDATE are both refused
+    const reviewed = await withActor(t().db, as('member'), (tx) => createProject(tx, { tenantId: w.tenantA, name: 'Reviewed' }));
+    const task = await mk(reviewed.id, 'member');
+    await rejectsWith(withActor(t().db, as('member'), (tx) => completeTask(tx, { tenantId: w.tenantA, taskId: task.id })), InvalidTransitionError);
+    expect(
+      await sqlState(withActor(t().db, as('member'), (tx) => tx.execute(sql`update tasks set status = 'completed' where id = ${task.id}`))),
+    ).toBe('AP002');
+    // the events show the direct completion
+    const events = await rows<{ to_status: string }>(
+      t().db,
+      sql`select to_status::text from task_events where task_id = ${mine.id} and to_status is not null order by created_at`,
+    );
+    expect(events.map((e) => e.to_status)).toContain('completed');
   });
 });

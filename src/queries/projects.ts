@@ -17,6 +17,8 @@ export const createProjectParams = z.strictObject({
   isPublic: z.boolean().default(false),
   /** The actor's own project (seed 001's personal workspace project): no one else sees it. */
   isPersonal: z.boolean().default(false),
+  /** How its tasks are completed: by an approving review (seed 000), or directly by the assignee (seed 003). */
+  taskWorkflow: z.enum(['review', 'direct']).default('review'),
 });
 
 /** Creates a project owned by the acting user (run under `withActor`; tenant members). */
@@ -31,6 +33,7 @@ export async function createProject(db: DbOrTx, params: z.input<typeof createPro
         description: p.description ?? null,
         isPublic: p.isPublic,
         isPersonal: p.isPersonal,
+        taskWorkflow: p.taskWorkflow,
         ownerId: sql`app.current_user_id()`,
       })
       .returning();

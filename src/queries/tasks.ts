@@ -732,3 +732,31 @@ export async function deleteAgentTasks(db: DbOrTx, params: z.input<typeof delete
     return Number(r!.n);
   });
 }
+
+/**
+ * Completes a task directly (seed 003): allowed when the task's workflow is `direct`
+ * (`projects.task_workflow`, or its deliverable's override), by the assignee, a project lead
+ * or a tenant admin. In a `review` workflow a task is completed only by an approving review
+ * (`reviewVersion`): InvalidTransitionError. The database enforces the same (app.task_rules).
+ */
+export async function completeTask(db: DbOrTx, params: TaskKey & { note?: string }): Promise<Task> {
+  const p = parse(taskKey.extend({ note: pgText(2000).optional() }), params, 'completion');
+  return atomic(db, async (tx) => {
+    await note(tx, p.note);
+    const task = await lockTask(tx, p);
+    const [wf] = await rows<{ workflow: string | null }>(
+      tx,
+      sql`select coalesce(d.task_workflow, pr.task_workflow)::text as workflow
+          from projects pr left join deliverables d on d.tenant_id = pr.tenant_id and d.id = ${task.deliverableId}
+          where pr.tenant_id = ${task.tenantId} and pr.id = ${task.projectId}`,
+    );
+    // (a project the actor cannot see: the database decides)
+    if (wf && wf.workflow !== 'direct' && task.status !== 'completed')
+      throw new InvalidTransitionError(
+        `task ${task.id} is completed by review in this project (task_workflow = review)`,
+        task.status,
+        'completed',
+      );
+    return moveTask(tx, task, 'completed');
+  });
+}

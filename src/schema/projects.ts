@@ -24,6 +24,12 @@ import { tenants, users } from './identity.js';
 /** Seed 002 active/archived, seed 003 processing/ready/archived. Deletion is `deleted_at`. */
 export const projectStatus = pgEnum('project_status', ['active', 'processing', 'ready', 'archived']);
 /**
+ * How a project's tasks are completed: `review` (seed 000: only an approving review of the
+ * latest version completes a task) or `direct` (seed 003: the assignee marks it done).
+ * A deliverable may override it (`deliverables.task_workflow`).
+ */
+export const taskWorkflow = pgEnum('task_workflow', ['review', 'direct']);
+/**
  * Project roles in rank order. Seed 001 owner/manager/contributor/viewer; seed 000's
  * hod -> manager, lead -> lead, designer/engineer -> contributor; `reviewer` may review tasks.
  */
@@ -49,6 +55,7 @@ export const projects = pgTable(
     ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
     /** Last project version number (project_versions), assigned by `app.next_project_version`. */
     currentVersion: integer('current_version').notNull().default(0),
+    taskWorkflow: taskWorkflow('task_workflow').notNull().default('review'),
     templateId: text('template_id'),
     logoUrl: text('logo_url'),
     colorPalette: jsonb('color_palette'),

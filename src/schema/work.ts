@@ -22,6 +22,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAt, lifecycleDates, rowId, tenantId } from './columns.js';
 import { projectFk } from './keys.js';
+import { taskWorkflow } from './projects.js';
 import { tenants, users } from './identity.js';
 
 export const deliverableType = pgEnum('deliverable_type', ['civil', 'structural', 'architectural', 'other']);
@@ -92,6 +93,8 @@ export const deliverables = pgTable(
     schemaId: uuid('schema_id'),
     name: text('name').notNull(),
     type: deliverableType('type').notNull(),
+    /** Overrides the project's task workflow for this deliverable's tasks (NULL: the project's). */
+    taskWorkflow: taskWorkflow('task_workflow'),
     createdAt: createdAt(),
   },
   (t) => [

@@ -104,13 +104,30 @@ $fn$`);
   s.push(`CREATE OR REPLACE FUNCTION app.task_rules() RETURNS trigger
   LANGUAGE plpgsql ${DEFINER}
 AS $fn$
+DECLARE
+  workflow public.task_workflow;
+  actor uuid := app.current_user_id();
 BEGIN
   IF NEW.status = 'completed' AND OLD.status IS DISTINCT FROM 'completed' AND NOT EXISTS (
        SELECT 1 FROM public.reviews r
         WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.id AND r.version = NEW.current_version
           AND r.decision = 'approve') THEN
-    RAISE EXCEPTION 'task % can be completed only by an approving review of its latest version', NEW.id
-      USING ERRCODE = '${SQLSTATE.invalidTransition}', TABLE = 'tasks', COLUMN = 'status';
+    -- without an approving review: only in a direct workflow, by the assignee or a project lead
+    SELECT coalesce(d.task_workflow, p.task_workflow) INTO workflow
+      FROM public.projects p
+      LEFT JOIN public.deliverables d ON d.tenant_id = NEW.tenant_id AND d.id = NEW.deliverable_id
+     WHERE p.tenant_id = NEW.tenant_id AND p.id = NEW.project_id;
+    IF workflow IS DISTINCT FROM 'direct' THEN
+      RAISE EXCEPTION 'task % can be completed only by an approving review of its latest version', NEW.id
+        USING ERRCODE = '${SQLSTATE.invalidTransition}', TABLE = 'tasks', COLUMN = 'status';
+    END IF;
+    IF actor IS NOT NULL AND actor IS DISTINCT FROM NEW.assignee_id AND NOT app.has_tenant_role('admin')
+       AND NOT EXISTS (SELECT 1 FROM public.project_members pm
+                        WHERE pm.tenant_id = NEW.tenant_id AND pm.project_id = NEW.project_id
+                          AND pm.user_id = actor AND pm.role <= 'lead') THEN
+      RAISE EXCEPTION 'only the assignee or a project lead completes task %', NEW.id
+        USING ERRCODE = '${SQLSTATE.forbidden}', TABLE = 'tasks', COLUMN = 'status';
+    END IF;
   END IF;
   IF NEW.deliverable_id IS DISTINCT FROM OLD.deliverable_id AND OLD.status <> 'pending' THEN
     RAISE EXCEPTION 'the deliverable of task % is fixed once work has started', NEW.id

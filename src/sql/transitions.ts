@@ -1,7 +1,8 @@
 /** State machines enforced by triggers; TypeScript uses the same tables for its errors. */
 export const TASK_TRANSITIONS = {
-  pending: ['in_progress', 'awaiting_review'],
-  in_progress: ['awaiting_review'],
+  // -> completed from pending / in_progress: only in a `direct` workflow (app.task_rules)
+  pending: ['in_progress', 'awaiting_review', 'completed'],
+  in_progress: ['awaiting_review', 'completed'],
   awaiting_review: ['completed', 'rejected', 'awaiting_clarification'],
   awaiting_clarification: ['in_progress', 'awaiting_review'],
   rejected: ['in_progress'],
