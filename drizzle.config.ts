@@ -5,7 +5,8 @@ export default defineConfig({
   schema: './drizzle-entry.ts',
   out: './drizzle',
   // Partitions are created by app.ensure_partitions(); drizzle-kit must not see them.
-  tablesFilter: ['!*_p[0-9][0-9][0-9][0-9][0-9][0-9]'],
+  // partitions of the time-partitioned tables (monthly and default) are created by custom SQL
+  tablesFilter: ['!*_p[0-9][0-9][0-9][0-9][0-9][0-9]', '!*_default'],
   schemaFilter: ['public'],
   // Roles are created by the first custom migration; drizzle-kit must not manage them.
   entities: { roles: false },

@@ -7,7 +7,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { withActor } from '../src/actor.js';
+import { withActor, withService } from '../src/actor.js';
+import { recordUsage } from '../src/queries/metering.js';
 import { createSession, appendMessage } from '../src/queries/conversations.js';
 import { createDocument, createProjectVersion } from '../src/queries/documents.js';
 import { AppendOnlyError, InvalidTransitionError } from '../src/queries/errors.js';
@@ -138,5 +139,43 @@ describeBackends('seed workflows', (t) => {
       sql`select to_status::text from task_events where task_id = ${mine.id} and to_status is not null order by created_at`,
     );
     expect(events.map((e) => e.to_status)).toContain('completed');
+  });
+
+  it('time-partitioned tables never refuse a valid row: far dates wait in a default partition, the maintenance job moves them', async () => {
+    const far = ['2031-06-15T10:00:00Z', '1999-03-01T00:00:00Z'];
+    await withService(t().db, (tx) =>
+      recordUsage(
+        tx,
+        far.map((at, i) => ({ tenantId: w.tenantA, kind: 'chat' as const, tokensIn: 1, idempotencyKey: `far-${i}`, occurredAt: at })),
+      ),
+    );
+    await t().db.execute(
+      sql`insert into audit_logs (tenant_id, action, table_name, created_at) values (${w.tenantA}, 'far', 'x', '2031-06-20T00:00:00Z')`,
+    );
+    const where = async () =>
+      rows<{ part: string; n: number }>(
+        t().db,
+        sql`select tableoid::regclass::text as part, count(*)::int as n from usage_events
+            where tenant_id = ${w.tenantA} and idempotency_key like 'far-%' group by 1 order by 1`,
+      );
+    expect(await where()).toEqual([{ part: 'usage_events_default', n: 2 }]);
+    await withService(t().db, (tx) => tx.execute(sql`select app.ensure_partitions(0, '2031-06-01'::date)`));
+    expect(await where()).toEqual([
+      { part: 'usage_events_default', n: 1 },
+      { part: 'usage_events_p203106', n: 1 },
+    ]);
+    const audit = await rows<{ part: string }>(
+      t().db,
+      sql`select tableoid::regclass::text as part from audit_logs where tenant_id = ${w.tenantA} and action = 'far'`,
+    );
+    expect(audit).toEqual([{ part: 'audit_logs_p203106' }]);
+    // the moved partition is like any other: RLS forced, nothing granted
+    const [p] = await rows<{ rls: boolean; forced: boolean; anon: boolean }>(
+      t().db,
+      sql`select relrowsecurity as rls, relforcerowsecurity as forced,
+                 has_table_privilege('anon', oid, 'SELECT') or has_table_privilege('authenticated', oid, 'SELECT') as anon
+          from pg_class where relname = 'usage_events_p203106'`,
+    );
+    expect(p).toEqual({ rls: true, forced: true, anon: false });
   });
 });

@@ -246,6 +246,19 @@ AS $fn$
 $fn$`);
   s.push(`REVOKE ALL ON FUNCTION app.user_private(uuid) FROM PUBLIC`);
   s.push(`GRANT EXECUTE ON FUNCTION app.user_private(uuid) TO "${app}", "${DEFAULT_ROLES.service}"`);
+  // ------------------------------------------------------------ default partitions
+  // A row dated where no monthly partition exists yet (2031, 1999) lands in the parent's
+  // DEFAULT partition instead of being refused; app.ensure_partitions moves such rows into
+  // their month's partition when it creates it.
+  for (const parent of ['chat_messages', 'usage_events', 'audit_logs']) {
+    const d = `${parent}_default`;
+    s.push(`CREATE TABLE IF NOT EXISTS public.${d} PARTITION OF public.${parent} DEFAULT`);
+    s.push(`ALTER TABLE public.${d} ENABLE ROW LEVEL SECURITY`);
+    s.push(`ALTER TABLE public.${d} FORCE ROW LEVEL SECURITY`);
+    s.push(`REVOKE ALL ON public.${d} FROM PUBLIC, "${DEFAULT_ROLES.anon}", "${app}", "${DEFAULT_ROLES.service}"`);
+    s.push(...trig(`${d}_append_only_truncate`, d, 'BEFORE TRUNCATE', 'app.forbid_history_change()', 'STATEMENT'));
+  }
+
   // partitions that exist already (created under the schema's default privileges)
   s.push(`DO $partitions$
 DECLARE

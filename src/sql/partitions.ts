@@ -103,6 +103,10 @@ DECLARE
   first_month date := date_trunc('month', coalesce(from_month, (now() AT TIME ZONE 'UTC')::date))::date;
   part text;
   created integer := 0;
+  lo timestamptz;
+  hi timestamptz;
+  col text;
+  waiting boolean;
 BEGIN
   IF months_ahead IS NULL OR months_ahead < 0 OR months_ahead > 120 THEN
     RAISE EXCEPTION 'months_ahead must be between 0 and 120' USING ERRCODE = '22023';
@@ -114,10 +118,27 @@ BEGIN
       m := (first_month + make_interval(months => i))::date;
       part := format('%s_p%s', parent, to_char(m, 'YYYYMM'));
       IF to_regclass('public.' || part) IS NULL THEN
-        EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I FOR VALUES FROM (%L) TO (%L)',
-                       part, parent,
-                       (m::timestamp AT TIME ZONE 'UTC'),
-                       ((m + interval '1 month')::timestamp AT TIME ZONE 'UTC'));
+        lo := m::timestamp AT TIME ZONE 'UTC';
+        hi := (m + interval '1 month')::timestamp AT TIME ZONE 'UTC';
+        col := CASE parent WHEN 'usage_events' THEN 'occurred_at' ELSE 'created_at' END;
+        waiting := false;
+        IF to_regclass('public.' || parent || '_default') IS NOT NULL THEN
+          EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I WHERE %I >= $1 AND %I < $2)', parent || '_default', col, col)
+            INTO waiting USING lo, hi;
+        END IF;
+        IF waiting THEN
+          -- rows that arrived before their month had a partition wait in the default one:
+          -- moved into the new partition as they are (no trigger runs again on them)
+          EXECUTE format('CREATE TABLE public.%I (LIKE public.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, parent);
+          EXECUTE format('INSERT INTO public.%I SELECT * FROM public.%I WHERE %I >= $1 AND %I < $2', part, parent || '_default', col, col)
+            USING lo, hi;
+          PERFORM set_config('app.history_purge', 'on', true);
+          EXECUTE format('DELETE FROM public.%I WHERE %I >= $1 AND %I < $2', parent || '_default', col, col) USING lo, hi;
+          PERFORM set_config('app.history_purge', 'off', true);
+          EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES FROM (%L) TO (%L)', parent, part, lo, hi);
+        ELSE
+          EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I FOR VALUES FROM (%L) TO (%L)', part, parent, lo, hi);
+        END IF;
         EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', part);
         EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', part);
         -- no privileges whatever the schema's default privileges say (Supabase grants ALL to

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db.js';
 import * as s from '../../src/schema/index.js';
+import { rowsOf } from './expect.js';
 
 export interface World {
   tenantA: string;
@@ -51,14 +52,15 @@ export async function createWorld(db: Db, label = randomUUID().slice(0, 8)): Pro
     { tenantId: tA, userId: users.viewer, role: 'viewer' },
     { tenantId: tB, userId: users.outsider, role: 'owner' },
   ]);
-  const [pA] = await db
-    .insert(s.projects)
-    .values({ tenantId: tA, name: 'Project P', ownerId: users.owner, createdBy: users.owner })
-    .returning();
-  const [pB] = await db
-    .insert(s.projects)
-    .values({ tenantId: tB, name: 'Project Q', ownerId: users.outsider, createdBy: users.outsider })
-    .returning();
+  // projects by explicit columns: the upgrade suite writes this world under older schemas too
+  const project = async (tenant: string, owner: string, name: string) =>
+    rowsOf<{ id: string }>(
+      await db.execute(
+        sql`insert into projects (tenant_id, name, owner_id, created_by) values (${tenant}, ${name}, ${owner}, ${owner}) returning id`,
+      ),
+    )[0]!;
+  const pA = await project(tA, users.owner, 'Project P');
+  const pB = await project(tB, users.outsider, 'Project Q');
   await db.insert(s.projectMembers).values([
     { tenantId: tA, projectId: pA!.id, userId: users.member, role: 'contributor' },
     { tenantId: tA, projectId: pA!.id, userId: users.viewer, role: 'viewer' },
