@@ -101,20 +101,29 @@ interface Snapshot {
  */
 export const SEARCH_PATH = 'public, extensions, pg_catalog, pg_temp';
 
+/** The settings a context runs with; without timeouts of its own (service), `fallback`'s. */
+function settingsFor(
+  ctx: Context,
+  t: { statementMs: number; lockMs: number } | undefined,
+  fallback: Pick<Snapshot, 'statement_timeout' | 'lock_timeout'>,
+): Snapshot {
+  return {
+    search_path: SEARCH_PATH,
+    role: ctx.role,
+    claims: ctx.claims,
+    sub: ctx.sub,
+    claim_role: ctx.role,
+    statement_timeout: t ? `${t.statementMs}ms` : fallback.statement_timeout,
+    lock_timeout: t ? `${t.lockMs}ms` : fallback.lock_timeout,
+  };
+}
+
 async function enter<T>(db: DbOrTx, ctx: Context, fn: (tx: AppTransaction) => Promise<T>): Promise<T> {
   const { timeouts } = settingsOf(db);
   const t = ctx.kind === 'service' ? undefined : timeouts;
   if (!(db instanceof PgTransaction)) {
     return db.transaction(async (tx) => {
-      await apply(tx, {
-        search_path: SEARCH_PATH,
-        role: ctx.role,
-        claims: ctx.claims,
-        sub: ctx.sub,
-        claim_role: ctx.role,
-        statement_timeout: t ? `${t.statementMs}ms` : '0',
-        lock_timeout: t ? `${t.lockMs}ms` : '0',
-      });
+      await apply(tx, settingsFor(ctx, t, { statement_timeout: '0', lock_timeout: '0' }));
       return fn(tx);
     });
   }
@@ -137,16 +146,8 @@ async function enter<T>(db: DbOrTx, ctx: Context, fn: (tx: AppTransaction) => Pr
   }
   return db.transaction(async (tx) => {
     attachSettings(tx, settingsOf(db));
-    await apply(tx, {
-      search_path: SEARCH_PATH,
-      role: ctx.role,
-      claims: ctx.claims,
-      sub: ctx.sub,
-      claim_role: ctx.role,
-      // a nested context never loosens the outer timeouts
-      statement_timeout: t ? `${t.statementMs}ms` : outer!.statement_timeout,
-      lock_timeout: t ? `${t.lockMs}ms` : outer!.lock_timeout,
-    });
+    // a nested service context keeps the outer timeouts
+    await apply(tx, settingsFor(ctx, t, outer!));
     const result = await fn(tx);
     await apply(tx, outer!);
     return result;

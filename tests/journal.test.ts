@@ -14,11 +14,11 @@ import { createDb, createEmbeddedDb, migrate, MigrationError, MIGRATIONS_FOLDER,
 import { rows } from '../src/queries/util.js';
 import { describeBackends } from './support/harness.js';
 import { emptyServerDatabase } from './support/server.js';
+import { V0_1_0 } from './support/release.js';
 
 const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
   entries: { tag: string; when: number }[];
 };
-const V0_1_0 = 6;
 
 describeBackends('migration journal of a dependency', (t) => {
   const dirs: string[] = [];

@@ -19,6 +19,7 @@ import { emptyServerDatabase } from './support/server.js';
 import { rowsOf } from './support/expect.js';
 import { createWorld, seedEveryTable } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
+import { V0_1_0 } from './support/release.js';
 
 const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
   entries: { tag: string }[];
@@ -71,8 +72,7 @@ describeBackends('migrations on a database with data', (t) => {
   }
 
   /** v0.1.0 (commit 0aaaa55) shipped the first six migrations; drizzle/catalogue.json pins their hashes. */
-  const V0_1_0 = 6;
-  const stages = () =>
+    const stages = () =>
     [...new Set(t().backend === 'embedded' ? [V0_1_0] : [2, 4, V0_1_0, TOTAL - 1])].filter((k) => k < TOTAL);
 
   it('applies every later migration over data written under an earlier set, and ends where a fresh migrate does', async () => {
