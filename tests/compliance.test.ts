@@ -12,7 +12,6 @@ import {
 } from '../src/queries/compliance.js';
 import {
   AppendOnlyError,
-  ConstraintError,
   ForbiddenError,
   InvalidTransitionError,
   mapErrors,

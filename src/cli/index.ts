@@ -9,7 +9,6 @@ import { Command, Option } from 'commander';
 import { sql } from 'drizzle-orm';
 import { createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
 import { ALL_SECTIONS, emitRlsSql, type RlsSection } from '../rls/emit.js';
-import { withService } from '../actor.js';
 import { ensurePartitions, rollupUsageDaily, runRetention } from '../jobs/index.js';
 
 const program = new Command('ai-platform-db')

@@ -8,7 +8,6 @@ import type { Db } from '../db.js';
 import { withService } from '../actor.js';
 import { apiKeys } from '../schema/identity.js';
 import { hashKey, scope, splitKey } from '../queries/apiKeys.js';
-import { mapErrors } from '../queries/errors.js';
 import { parse } from '../queries/util.js';
 export type VerifyFailure =
   | 'malformed'

@@ -8,7 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db.js';
 import { withService } from '../actor.js';
-import { deletionRequests, retentionJobs, type RetentionJob } from '../schema/compliance.js';
+import { retentionJobs, type RetentionJob } from '../schema/compliance.js';
 import { auditLogs } from '../schema/partitioned.js';
 import { mapErrors } from '../queries/errors.js';
 import { id, parse, rows } from '../queries/util.js';

@@ -7,11 +7,11 @@
  * a 12-character random prefix, 43 characters (256 bits) of secret. The tenant in the key
  * is what makes verification a single indexed lookup; a key names no secret of the tenant.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { API_KEY_SCOPES } from '../sql/boundary.js';
-import type { Db, DbOrTx } from '../db.js';
+import type { DbOrTx } from '../db.js';
 import { apiKeys, type ApiKey } from '../schema/identity.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { atomic, id, nonBlank, pageSize, parse, pgText, single } from './util.js';

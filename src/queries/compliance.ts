@@ -8,10 +8,10 @@
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, DbOrTx } from '../db.js';
-import { deletionRequests, retentionJobs, type DeletionRequest, type RetentionJob } from '../schema/compliance.js';
+import type { DbOrTx } from '../db.js';
+import { deletionRequests, type DeletionRequest } from '../schema/compliance.js';
 import { auditLogs, type AuditLog } from '../schema/partitioned.js';
-import { mapErrors, NotFoundError } from './errors.js';
+import { NotFoundError } from './errors.js';
 import { atomic, cursorTimestamp, id, pageSize, parse, pgText, rows, single } from './util.js';
 
 // ---------------------------------------------------------------- GDPR

@@ -13,11 +13,9 @@ import {
   creditBalances,
   subscriptions,
   tokenPurchases,
-  usageDaily,
   usageKind,
   type CreditBalance,
   type TokenPurchase,
-  type UsageDaily,
 } from '../schema/billing.js';
 import { ConflictError, QuotaExceededError } from './errors.js';
 import { atomic, id, jsonValue, parse, pgText, rows, single } from './util.js';

@@ -6,8 +6,7 @@
  * migration written from `emitRlsSql`.
  */
 import { sql } from 'drizzle-orm';
-import { getTableConfig, pgPolicy, PgTable, type PgPolicy } from 'drizzle-orm/pg-core';
-import * as schema from '../schema/index.js';
+import { pgPolicy, type PgPolicy } from 'drizzle-orm/pg-core';
 import { PARTITIONED_TABLES } from '../schema/partitioned.js';
 import { TABLE_ACCESS } from './policies.js';
 
