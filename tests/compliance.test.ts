@@ -22,6 +22,7 @@ import { tablesByName } from '../src/rls/drizzle.js';
 import * as s from '../src/schema/index.js';
 import { KEPT_USER_REFERENCES, userReferenceColumns } from '../src/sql/purge.js';
 import { rejectsWith, rowsOf } from './support/expect.js';
+import { untilSleeping } from './support/server.js';
 import { createWorld, seedEveryTable, type World } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
 
@@ -374,8 +375,9 @@ describeBackends(
         await victim.execute(sql`select app.gdpr_purge_step(${w.tenantA}::uuid, ${req.id}::uuid, 1000) as r`),
       );
       expect(Number(res[0]!.r.rows)).toBeGreaterThan(0);
-      const sleeping = victim.execute(sql`select pg_sleep(30)`);
-      await new Promise((r) => setTimeout(r, 200));
+      // drizzle runs a query when it is awaited: start it now, a real Promise
+      const sleeping = victim.execute(sql`select pg_sleep(30)`).then((r) => r);
+      await untilSleeping(db, pid);
       await db.execute(sql`select pg_terminate_backend(${pid}::int)`);
       await expect(sleeping).rejects.toThrow();
       // the killed batch left no trace: same progress, same rows

@@ -29,6 +29,7 @@ import {
 } from '../src/queries/errors.js';
 import * as s from '../src/schema/index.js';
 import { rejectsWith, rowsOf } from './support/expect.js';
+import { untilSleeping } from './support/server.js';
 import { createWorld, unitVector, type World } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
 
@@ -475,8 +476,9 @@ describeBackends(
       expect(await appendRevision(victim, { tenantId: w.tenantA, documentId: docId, content: { n: 2 } })).toMatchObject(
         { rev: 2 },
       );
-      const sleeping = victim.execute(sql`select pg_sleep(30)`);
-      await new Promise((r) => setTimeout(r, 200));
+      // drizzle runs a query when it is awaited: start it now, a real Promise
+      const sleeping = victim.execute(sql`select pg_sleep(30)`).then((r) => r);
+      await untilSleeping(t().db, pid);
       await t().db.execute(sql`select pg_terminate_backend(${pid}::int)`);
       await expect(sleeping).rejects.toThrow();
       expect(await revsOf(docId)).toEqual([1]);

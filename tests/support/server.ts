@@ -37,3 +37,22 @@ export async function backendOf(db: Db, app: string, waitingOnLock: boolean, ms 
   }
   return undefined;
 }
+
+/**
+ * Waits (polling every 20 ms, up to `ms`) until backend `pid` is running `pg_sleep`, so that a
+ * test kills it mid-statement and not while the query is still on its way (on a loaded machine
+ * a fixed delay loses that race: the kill then hits an idle backend and the driver runs the
+ * sleep on a fresh connection, outside the transaction under test).
+ */
+export async function untilSleeping(db: Db, pid: number, ms = 10_000): Promise<void> {
+  for (let waited = 0; waited < ms; waited += 20) {
+    const [row] = rowsOf<{ pid: number }>(
+      await db.execute(
+        sql`select pid from pg_stat_activity where pid = ${pid}::int and state = 'active' and query like '%pg_sleep%'`,
+      ),
+    );
+    if (row) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`backend ${pid} never started its pg_sleep`);
+}
