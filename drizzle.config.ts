@@ -2,7 +2,8 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './drizzle-entry.ts',
+  // the package's objects as a service sees them (ai-platform-db/drizzle)
+  schema: './src/kit.ts',
   out: './drizzle',
   // Partitions are created by app.ensure_partitions(); drizzle-kit must not see them.
   // partitions of the time-partitioned tables (monthly and default) are created by custom SQL

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppTransaction, DbOrTx } from './db.js';
+import type { AnyPgDatabase, AppTransaction, DbOrTx, TransactionOf } from './db.js';
 import { DEFAULT_ROLES } from './rls/roles.js';
 import { ContextError, ValidationError } from './queries/errors.js';
 import { rows } from './queries/util.js';
@@ -33,10 +33,10 @@ export interface ActorOptions {
  * `withActor`, `withService` or `withAnon`) it runs in a savepoint and restores the outer
  * role, claims and timeouts afterwards.
  */
-export async function withActor<T>(
-  db: DbOrTx,
+export async function withActor<T, D extends AnyPgDatabase = DbOrTx>(
+  db: D,
   actor: Actor,
-  fn: (tx: AppTransaction) => Promise<T>,
+  fn: (tx: TransactionOf<D>) => Promise<T>,
   options: ActorOptions = {},
 ): Promise<T> {
   const parsed = actorSchema.safeParse(actor);
@@ -49,12 +49,15 @@ export async function withActor<T>(
     role,
     ...(tenantId ? { tenant_id: tenantId } : {}),
   });
-  return enter(db, { kind: 'actor', role, claims: payload, sub: userId }, fn);
+  return enter(db, { kind: 'actor', role, claims: payload, sub: userId }, fn as never);
 }
 
 /** Runs `fn` in a transaction as the anonymous role (no claims); nests like `withActor`. */
-export async function withAnon<T>(db: DbOrTx, fn: (tx: AppTransaction) => Promise<T>): Promise<T> {
-  return enter(db, { kind: 'anon', role: DEFAULT_ROLES.anon, claims: '{}', sub: '' }, fn);
+export async function withAnon<T, D extends AnyPgDatabase = DbOrTx>(
+  db: D,
+  fn: (tx: TransactionOf<D>) => Promise<T>,
+): Promise<T> {
+  return enter(db, { kind: 'anon', role: DEFAULT_ROLES.anon, claims: '{}', sub: '' }, fn as never);
 }
 
 /**
@@ -63,9 +66,9 @@ export async function withAnon<T>(db: DbOrTx, fn: (tx: AppTransaction) => Promis
  * `ContextError` inside an actor or anonymous transaction: a request acting for a user can
  * never widen to the service role.
  */
-export async function withService<T>(
-  db: DbOrTx,
-  fn: (tx: AppTransaction) => Promise<T>,
+export async function withService<T, D extends AnyPgDatabase = DbOrTx>(
+  db: D,
+  fn: (tx: TransactionOf<D>) => Promise<T>,
   options: { actorId?: string } = {},
 ): Promise<T> {
   if (options.actorId !== undefined && !z.guid().safeParse(options.actorId).success)
@@ -73,7 +76,7 @@ export async function withService<T>(
   const payload = JSON.stringify(
     options.actorId ? { sub: options.actorId, role: DEFAULT_ROLES.service } : { role: DEFAULT_ROLES.service },
   );
-  return enter(db, { kind: 'service', role: DEFAULT_ROLES.service, claims: payload, sub: options.actorId ?? '' }, fn);
+  return enter(db, { kind: 'service', role: DEFAULT_ROLES.service, claims: payload, sub: options.actorId ?? '' }, fn as never);
 }
 
 interface Context {
@@ -118,7 +121,8 @@ function settingsFor(
   };
 }
 
-async function enter<T>(db: DbOrTx, ctx: Context, fn: (tx: AppTransaction) => Promise<T>): Promise<T> {
+async function enter<T>(anyDb: AnyPgDatabase, ctx: Context, fn: (tx: AppTransaction) => Promise<T>): Promise<T> {
+  const db = anyDb as DbOrTx;
   const { timeouts } = settingsOf(db);
   const t = ctx.kind === 'service' ? undefined : timeouts;
   if (!(db instanceof PgTransaction)) {

@@ -22,8 +22,25 @@ export type DbOrTx = AppDatabase | AppTransaction;
 
 export type DbKind = 'server' | 'embedded';
 
-/** A database handle: a Drizzle database plus what the package needs to manage it. */
-export type Db = AppDatabase & {
+/** Any Drizzle PostgreSQL database or transaction (a service's, over its merged schema, too). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPgDatabase = PgDatabase<PgQueryResultHKT, any, any>;
+/** The transaction type of a database handle (the same schema). */
+export type TransactionOf<D> = D extends PgDatabase<infer H, infer S, infer R> ? PgTransaction<H, S, R> : never;
+/** The package's schema merged with a service's own tables (`createDb(url, { schema })`). */
+export type MergedDatabase<S extends Record<string, unknown>> = PgDatabase<
+  PgQueryResultHKT,
+  Schema & S,
+  ExtractTablesWithRelations<Schema & S>
+>;
+
+/**
+ * A database handle: a Drizzle database plus what the package needs to manage it. `S` is a
+ * service's own schema (tables, relations) merged with the package's: `tx.query.<its table>`.
+ */
+export type Db<S extends Record<string, unknown> = {}> = (S extends Record<string, never>
+  ? AppDatabase
+  : MergedDatabase<S>) & {
   readonly kind: DbKind;
   /** Limits, timeouts and search tuning of this handle (`createDb(url, { limits, timeouts, search })`). */
   readonly settings: HandleSettings;
@@ -54,9 +71,19 @@ export interface CreateDbOptions extends SettingsInput {
   connection?: Record<string, string>;
 }
 
+/** A service's own schema module (tables and relations), merged with the package's for `db.query`. */
+export interface WithServiceSchema<S extends Record<string, unknown>> {
+  schema?: S;
+}
+
 /** The database could not be reached: names the host, port and database, and keeps the cause. */
 export class ConnectionError extends DbError {
   readonly code = 'CONNECTION' as const;
+}
+
+/** An optional peer dependency a function needs is not installed; the message names it. */
+export class MissingDependencyError extends DbError {
+  readonly code = 'MISSING_DEPENDENCY' as const;
 }
 
 /** Where a URL points, without its password (for error messages). */
@@ -77,7 +104,10 @@ export function connectionError(url: string, err: unknown, what = 'connect to'):
 }
 
 /** A real PostgreSQL (>= 15, with pgvector >= 0.8) through postgres.js. Connects once to check. */
-export async function createDb(url: string, options: CreateDbOptions = {}): Promise<Db> {
+export async function createDb<S extends Record<string, unknown> = {}>(
+  url: string,
+  options: CreateDbOptions & WithServiceSchema<S> = {},
+): Promise<Db<S>> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const settings = makeSettings(options);
@@ -116,7 +146,7 @@ export async function createDb(url: string, options: CreateDbOptions = {}): Prom
     }
   }
   const client = postgres(url, { ...base, prepare });
-  const db = drizzle(prepare ? preparingClient(client) : client, { schema });
+  const db = drizzle(prepare ? preparingClient(client) : client, { schema: mergeSchema(options.schema) });
   return handle(db as unknown as AppDatabase, settings, {
     kind: 'server' as const,
     preparedStatements: prepare,
@@ -124,7 +154,15 @@ export async function createDb(url: string, options: CreateDbOptions = {}): Prom
       await client.unsafe(sqlText);
     },
     close: () => client.end({ timeout: 5 }),
-  });
+  }) as unknown as Db<S>;
+}
+
+/** The package's schema plus a service's; a service may not redefine a package export. */
+function mergeSchema(extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!extra) return schema;
+  const clash = Object.keys(extra).filter((k) => k in schema && (extra as Record<string, unknown>)[k] !== (schema as Record<string, unknown>)[k]);
+  if (clash.length > 0) throw new TypeError(`the service schema redefines package exports: ${clash.join(', ')}`);
+  return { ...schema, ...extra };
 }
 
 /** Statements with more parameters than this (bulk inserts) are not kept prepared. */
@@ -186,19 +224,30 @@ export interface CreateEmbeddedDbOptions extends SettingsInput {
 }
 
 /** The embedded PGlite (PostgreSQL 18 in WASM) with pgvector and pgcrypto. One connection. */
-export async function createEmbeddedDb(
-  options: CreateEmbeddedDbOptions = {},
-): Promise<Db & { pglite: import('@electric-sql/pglite').PGlite }> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { vector } = await import('@electric-sql/pglite-pgvector');
-  const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
+export async function createEmbeddedDb<S extends Record<string, unknown> = {}>(
+  options: CreateEmbeddedDbOptions & WithServiceSchema<S> = {},
+): Promise<Db<S> & { pglite: import('@electric-sql/pglite').PGlite }> {
+  // optional peer dependencies: a server-only service never installs PGlite (27 MB)
+  let PGlite: typeof import('@electric-sql/pglite').PGlite;
+  let vector: typeof import('@electric-sql/pglite-pgvector').vector;
+  let pgcrypto: typeof import('@electric-sql/pglite/contrib/pgcrypto').pgcrypto;
+  try {
+    ({ PGlite } = await import('@electric-sql/pglite'));
+    ({ vector } = await import('@electric-sql/pglite-pgvector'));
+    ({ pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto'));
+  } catch (err) {
+    throw new MissingDependencyError(
+      `createEmbeddedDb needs the optional peer dependencies @electric-sql/pglite and @electric-sql/pglite-pgvector (npm i @electric-sql/pglite@0.5.14 @electric-sql/pglite-pgvector@0.0.15): ${(err as Error).message.split('\n')[0]}`,
+      { cause: err },
+    );
+  }
   const { drizzle } = await import('drizzle-orm/pglite');
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { vector, pgcrypto },
   });
-  const db = drizzle(pglite, { schema });
+  const db = drizzle(pglite, { schema: mergeSchema(options.schema) });
   return handle(db as unknown as AppDatabase, makeSettings(options), {
     kind: 'embedded' as const,
     preparedStatements: true,
@@ -207,7 +256,7 @@ export async function createEmbeddedDb(
       await pglite.exec(sqlText);
     },
     close: () => pglite.close(),
-  });
+  }) as unknown as Db<S> & { pglite: import('@electric-sql/pglite').PGlite };
 }
 
 /**

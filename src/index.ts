@@ -15,6 +15,7 @@ export {
   withSettings,
   describeUrl,
   ConnectionError,
+  MissingDependencyError,
   MigrationError,
   MIGRATIONS_FOLDER,
 } from './db.js';
@@ -29,6 +30,10 @@ export type {
   Schema,
   CreateDbOptions,
   CreateEmbeddedDbOptions,
+  AnyPgDatabase,
+  TransactionOf,
+  MergedDatabase,
+  WithServiceSchema,
 } from './db.js';
 export { withActor, withAnon, withService, actorSchema } from './actor.js';
 export type { Actor, ActorOptions } from './actor.js';

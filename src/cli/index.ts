@@ -3,8 +3,10 @@
  * The `ai-platform-db` command: migrations, the RLS SQL, maintenance, the demo.
  * Errors print one line and exit non-zero.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { sql } from 'drizzle-orm';
 import { createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
@@ -81,6 +83,145 @@ program
     } finally {
       await db.close();
     }
+  });
+
+/** drizzle-kit of the project in the current directory (or above). */
+function drizzleKitBin(explicit?: string): string {
+  if (explicit) return resolve(explicit);
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const bin = join(dir, 'node_modules', '.bin', 'drizzle-kit');
+    if (existsSync(bin)) return bin;
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error('drizzle-kit is not installed in this project (npm i -D drizzle-kit)');
+}
+
+/** Runs drizzle-kit; its output is shown; a non-zero exit or an error it printed is a failure. */
+function drizzleKit(bin: string, args: string[], env: NodeJS.ProcessEnv, capture = false): string {
+  const res = spawnSync(bin, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  const out = `${res.stdout ?? ''}${res.stderr ?? ''}`;
+  if (!capture) process.stdout.write(res.stdout ?? '');
+  if (res.error) throw new Error(`drizzle-kit ${args[0]} could not run: ${res.error.message}`);
+  // drizzle-kit 0.31 exits 0 after some failures (it prints the error and stops)
+  const printed = /^\s*(error|PostgresError|DrizzleError|Error:)/im.exec(out);
+  if (res.status !== 0 || printed) {
+    const line = (printed ? out.slice(printed.index) : out).trim().split('\n').find((l) => l.trim()) ?? `exit ${res.status}`;
+    if (!capture) process.stderr.write(res.stderr ?? '');
+    throw new Error(`drizzle-kit ${args[0]} failed: ${line.trim()}`);
+  }
+  return res.stdout ?? '';
+}
+
+/** The service's drizzle config: --config, or drizzle-kit's default name in the current directory. */
+function serviceConfig(explicit?: string): string {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`no drizzle config at ${explicit}`);
+    return resolve(explicit);
+  }
+  for (const name of ['drizzle.config.ts', 'drizzle.config.mts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs']) {
+    if (existsSync(name)) return resolve(name);
+  }
+  throw new Error('no drizzle.config.ts in this directory (pass --config)');
+}
+
+async function serviceExport(bin: string, config: string) {
+  const { parseExport } = await import('../rls/service.js');
+  return parseExport(drizzleKit(bin, ['export', '--sql', '--config', config], process.env, true));
+}
+
+/** The statements drizzle-kit push --verbose printed before applying them. */
+function pushedStatements(out: string): string[] {
+  const start = out.indexOf('You are about to execute');
+  if (start < 0) return [];
+  const end = out.indexOf('[✓] Changes applied', start);
+  return out
+    .slice(start, end < 0 ? undefined : end)
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
+    .filter((l) => l.endsWith(';'));
+}
+
+program
+  .command('push')
+  .description(
+    "push a service's schema and the package's the way migrate would build them: package prerequisites, drizzle-kit push over both schemas (only their tables), then what push cannot do — partitioned tables, functions, triggers, FORCE RLS, grants and every policy in full, for the package's tables and the service's",
+  )
+  .addOption(urlOption())
+  .option('--config <file>', "the service's drizzle config (default: ./drizzle.config.ts); its schema holds the service's tables only")
+  .option('--drizzle-kit <path>', 'the drizzle-kit binary (default: node_modules/.bin/drizzle-kit)')
+  .action(async (opts: { databaseUrl?: string; config?: string; drizzleKit?: string }) => {
+    if (!opts.databaseUrl) throw new Error('no database: pass --database-url or set DATABASE_URL');
+    const bin = drizzleKitBin(opts.drizzleKit);
+    const config = serviceConfig(opts.config);
+    const { PACKAGE_TABLES, serviceTableStatements } = await import('../rls/service.js');
+    const { preSchemaStatements, pushPostStatements } = await import('../sql/migrations.js');
+    // the service's statements first: an unprotected table stops the push before it changes anything
+    const exported = await serviceExport(bin, config);
+    const service = serviceTableStatements(exported, { policies: true });
+    const clash = exported.tables.filter((t) => PACKAGE_TABLES.has(t));
+    if (clash.length > 0) {
+      throw new Error(`the service schema declares package tables (${clash.join(', ')}): export only the service's own tables`);
+    }
+    // drizzle-kit sees the package's objects (ai-platform-db/drizzle) and the service's, and
+    // manages only their tables: nothing else in the database is touched or dropped
+    const { PARTITIONED_TABLES } = await import('../schema/partitioned.js');
+    const partitioned = new Set<string>(PARTITIONED_TABLES.map((p) => p.table));
+    const managed = [...PACKAGE_TABLES].filter((t) => !partitioned.has(t)).concat(exported.tables);
+    const kit = fileURLToPath(new URL('../kit.js', import.meta.url));
+    const merged = join(dirname(config), `.ai-platform-db-push-${process.pid}.config.ts`);
+    writeFileSync(
+      merged,
+      `import base from ${JSON.stringify(config)};
+const own = (base as { schema?: string | string[] }).schema ?? [];
+export default {
+  ...base,
+  schema: [${JSON.stringify(kit)}, ...(Array.isArray(own) ? own : [own])],
+  schemaFilter: ['public'],
+  tablesFilter: ${JSON.stringify(managed)},
+  entities: { roles: false },
+  dbCredentials: { url: process.env.DATABASE_URL },
+};
+`,
+    );
+    const db = await open(opts);
+    try {
+      const run = async (statements: string[]) =>
+        db.transaction(async (tx) => {
+          for (const stmt of statements) await tx.execute(sql.raw(stmt));
+        });
+      await run(preSchemaStatements());
+      const out = drizzleKit(bin, ['push', '--force', '--verbose', '--config', merged], {
+        ...process.env,
+        DATABASE_URL: opts.databaseUrl,
+      }, true);
+      const statements = pushedStatements(out);
+      // drizzle-kit 0.31 reads an empty text[] default back as '{""}' and re-states it every time
+      const quirk = statements.filter((x) => /^ALTER TABLE "[^"]+" ALTER COLUMN "[^"]+" SET DEFAULT '\{\}';$/.test(x));
+      const changes = statements.filter((x) => !quirk.includes(x));
+      for (const x of changes) console.log(`  ${x}`);
+      await run([...pushPostStatements(), ...service]);
+      console.log(
+        `push: ${changes.length ? `${changes.length} schema statements` : 'no schema changes'}${quirk.length ? ` (and ${quirk.length} empty-array defaults drizzle-kit re-states on every push)` : ''}; then ${pushPostStatements().length} package and ${service.length} service statements (${exported.tables.length} service tables)`,
+      );
+    } finally {
+      rmSync(merged, { force: true });
+      await db.close();
+    }
+  });
+
+program
+  .command('service-sql')
+  .description(
+    "print what a service's own tables need besides drizzle-kit's migrations (FORCE RLS, grants that follow their policies), for a custom migration",
+  )
+  .option('--config <file>', "the service's drizzle config (default: ./drizzle.config.ts)")
+  .option('--drizzle-kit <path>', 'the drizzle-kit binary (default: node_modules/.bin/drizzle-kit)')
+  .action(async (opts: { config?: string; drizzleKit?: string }) => {
+    const { serviceTableStatements } = await import('../rls/service.js');
+    const exported = await serviceExport(drizzleKitBin(opts.drizzleKit), serviceConfig(opts.config));
+    const statements = serviceTableStatements(exported, { policies: false });
+    process.stdout.write(statements.map((x) => `${x};`).join('\n--> statement-breakpoint\n') + '\n');
   });
 
 program

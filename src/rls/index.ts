@@ -5,3 +5,4 @@ export * from './helpers.js';
 export * from './policies.js';
 export * from './emit.js';
 export { tablesByName } from './drizzle.js';
+export * from './service.js';

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The example service (examples/service) built on the packed tarball, end to end on the server
+# ($DATABASE_URL): type-check, drizzle-kit generate is clean, migrate (package + service) and
+# run its story, push twice (the second a no-op) and compare with the migrated database, a
+# push that must fail fails, an upgrade from v0.1.0 keeps the data, and the review of
+# "add a column, drop a column" reports exactly those two changes.
+set -euo pipefail
+: "${DATABASE_URL:?set DATABASE_URL (a server where this role may create databases)}"
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+work=$(mktemp -d)
+dbs=()
+cleanup() {
+  for d in "${dbs[@]}"; do psql "$DATABASE_URL" -X -q -c "drop database if exists \"$d\" with (force)" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+step() { echo "example service: $*"; }
+newdb() { # name -> URL of a new empty database
+  local name="aipdb_svc_$$_$1"
+  psql "$DATABASE_URL" -X -q -c "create database \"$name\"" >/dev/null
+  dbs+=("$name")
+  node -e "const u = new URL(process.argv[1]); u.pathname = '/' + process.argv[2]; console.log(u.toString())" "$DATABASE_URL" "$name"
+}
+q() { psql "$1" -X -q -tA -v ON_ERROR_STOP=1 -c "$2"; }
+
+npm pack --silent --pack-destination "$work" >/dev/null
+tarball=$(ls "$work"/ai-platform-db-*.tgz)
+cp -r examples/service "$work/service"
+cd "$work/service"
+rm -rf node_modules
+npm pkg set "dependencies.ai-platform-db=file:$tarball" >/dev/null
+npm install --no-audit --no-fund --silent "@types/node@$(node -p "require('$repo/package.json').devDependencies['@types/node']")" >/dev/null 2>&1 \
+  || { echo "npm install failed"; npm install --no-audit --no-fund; exit 1; }
+[ ! -d node_modules/@electric-sql/pglite ] || { echo "PGlite was installed: it must be an optional peer"; exit 1; }
+step "installed from the tarball without PGlite"
+
+npx --no-install tsc -p tsconfig.json
+step "type-checks (merged schema: tx.query.projectNotes, package operations in the same transaction)"
+
+# generate reproduces the committed migrations exactly
+cp -r migrations "$work/committed"
+npx --no-install drizzle-kit generate >/dev/null
+diff -r "$work/committed" migrations >/dev/null || { echo "drizzle-kit generate changed the committed migrations:"; diff -r "$work/committed" migrations | head -40; exit 1; }
+grep -q 'CREATE POLICY "project_notes_select_project_viewer" ON "project_notes" AS PERMISSIVE FOR SELECT TO "authenticated" USING (tenant_id' migrations/*.sql \
+  || { echo "the generated migration lacks the policy with its expression"; exit 1; }
+npx --no-install ai-platform-db service-sql > "$work/grants.sql"
+grep -q 'FORCE ROW LEVEL SECURITY' "$work/grants.sql" && grep -q 'GRANT SELECT, INSERT, UPDATE, DELETE ON "project_notes" TO "authenticated"' "$work/grants.sql"
+diff <(grep -v '^-->' "$work/grants.sql") <(grep -v '^-->' migrations/*_grants.sql) >/dev/null \
+  || { echo "the committed grants migration differs from ai-platform-db service-sql"; exit 1; }
+step "drizzle-kit generate is clean; policies carry their expressions; the grants migration matches service-sql"
+
+migrated=$(newdb migrated)
+DATABASE_URL=$migrated npx --no-install tsx src/migrate.ts
+DATABASE_URL=$migrated npx --no-install tsx src/main.ts
+step "migrated (package, then service) and ran the story"
+
+pushed=$(newdb pushed)
+out1=$(npx --no-install ai-platform-db push --database-url "$pushed" 2>&1) || { echo "$out1"; exit 1; }
+out2=$(npx --no-install ai-platform-db push --database-url "$pushed" 2>&1) || { echo "$out2"; exit 1; }
+echo "$out2" | grep -q 'push: no schema changes' || { echo "the second push changed something:"; echo "$out2"; exit 1; }
+DATABASE_URL=$pushed npx --no-install tsx src/main.ts
+catalog() { # what a service table is, as the database sees it
+  q "$1" "select string_agg(x, E'\n' order by x) from (
+    select 'policy ' || policyname || ' ' || cmd || ' ' || array_to_string(roles, ',') || ' ' || coalesce(qual, '') || ' / ' || coalesce(with_check, '') as x
+      from pg_policies where tablename = 'project_notes'
+    union all select 'rls ' || relrowsecurity || ' ' || relforcerowsecurity from pg_class where relname = 'project_notes'
+    union all select 'grant ' || grantee || ' ' || privilege_type from information_schema.role_table_grants
+      where table_name = 'project_notes' and grantee in ('authenticated', 'anon', 'service_role')
+    union all select 'column ' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '')
+      from information_schema.columns where table_name = 'project_notes'
+    union all select 'index ' || indexdef from pg_indexes where tablename = 'project_notes'
+    union all select 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) from pg_constraint where conrelid = 'public.project_notes'::regclass
+  ) s"
+}
+diff <(catalog "$migrated") <(catalog "$pushed") || { echo "push and migrate built different service tables"; exit 1; }
+[ "$(q "$pushed" "select count(*) from pg_policies where tablename = 'documents' and qual is null and with_check is null")" = 0 ] \
+  || { echo "a package policy lost its expressions in push"; exit 1; }
+step "push twice (the second: no changes), the story runs; service table identical to the migrated one"
+
+# a push that must fail: a service table without row-level security is refused before any change
+cp src/schema.ts "$work/schema.ts.bak"
+cat >> src/schema.ts <<'TS'
+export const leaky = pgTable('leaky', { id: uuid('id').primaryKey() });
+TS
+if err=$(npx --no-install ai-platform-db push --database-url "$pushed" 2>&1); then echo "a push with an unprotected table succeeded"; exit 1; fi
+echo "$err" | grep -q 'without row-level security: leaky' || { echo "unexpected error: $err"; exit 1; }
+[ "$(q "$pushed" "select to_regclass('public.leaky') is null")" = t ] || { echo "the refused push created the table"; exit 1; }
+# and one drizzle-kit itself fails on: a foreign key to a column that is not unique
+cp "$work/schema.ts.bak" src/schema.ts
+cat >> src/schema.ts <<'TS'
+export const broken = pgTable('broken_refs', { tenantId: uuid('tenant_id').notNull(), title: text('title').notNull() },
+  (t) => [foreignKey({ columns: [t.title], foreignColumns: [projectNotes.body] }), ...rlsPolicies(projectScoped('broken_refs', { read: 'viewer', write: 'lead' }))]);
+TS
+if err=$(npx --no-install ai-platform-db push --database-url "$pushed" 2>&1); then echo "a failing push exited 0"; echo "$err"; exit 1; fi
+echo "$err" | tail -1 | grep -q '^ai-platform-db: drizzle-kit push failed' || { echo "unexpected error: $err"; exit 1; }
+cp "$work/schema.ts.bak" src/schema.ts
+step "a push with an unprotected table and one drizzle-kit fails on both exit non-zero (one line)"
