@@ -96,3 +96,76 @@ if err=$(npx --no-install ai-platform-db push --database-url "$pushed" 2>&1); th
 echo "$err" | tail -1 | grep -q '^ai-platform-db: drizzle-kit push failed' || { echo "unexpected error: $err"; exit 1; }
 cp "$work/schema.ts.bak" src/schema.ts
 step "a push with an unprotected table and one drizzle-kit fails on both exit non-zero (one line)"
+
+# upgrade: a database migrated by v0.1.0 (its six migrations, recorded as v0.1.0 did in drizzle's
+# default journal) with data in it, then the service's migrate: package upgraded, data intact
+old=$(newdb v010)
+cat > "$work/service/upgrade-check.mjs" <<'JS'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
+import { createDb, MIGRATIONS_FOLDER, withActor } from 'ai-platform-db';
+import { appendRevision, createDocument, getDocument } from 'ai-platform-db/queries';
+const [phase, url] = process.argv.slice(2);
+const db = await createDb(url, { max: 1 });
+const one = async (q) => [...(await db.execute(q))][0];
+try {
+  if (phase === 'v0.1.0') {
+    const dir = mkdtempSync(join(tmpdir(), 'v010-'));
+    cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
+    const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8'));
+    writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, 6) }));
+    await drizzleMigrate(db, { migrationsFolder: dir }); // what v0.1.0's migrate did
+    const t = await one(sql`insert into tenants (name, slug) values ('Old', 'old') returning id`);
+    const u = await one(sql`insert into users (email) values ('old@example.test') returning id`);
+    await db.execute(sql`insert into tenant_memberships (tenant_id, user_id, role) values (${t.id}, ${u.id}, 'owner')`);
+    const p = await one(sql`insert into projects (tenant_id, name, owner_id, created_by) values (${t.id}, 'Old project', ${u.id}, ${u.id}) returning id`);
+    const { document } = await createDocument(db, { tenantId: t.id, projectId: p.id, kind: 'prd', title: 'Old', content: { r: 1 } });
+    await appendRevision(db, { tenantId: t.id, documentId: document.id, content: { r: 2 } });
+    writeFileSync('upgrade-ids.json', JSON.stringify({ t: t.id, u: u.id, d: document.id }));
+  } else {
+    const ids = JSON.parse(readFileSync('upgrade-ids.json', 'utf8'));
+    const revs = await one(sql`select count(*)::int as n from document_revisions where document_id = ${ids.d}`);
+    if (revs.n !== 2) throw new Error(`revisions after the upgrade: ${revs.n}`);
+    const next = await withActor(db, { userId: ids.u, tenantId: ids.t }, (tx) =>
+      appendRevision(tx, { tenantId: ids.t, documentId: ids.d, content: { upgraded: true } }));
+    if (next.rev !== 3) throw new Error(`the revision counter did not continue: ${next.rev}`);
+    const doc = await withActor(db, { userId: ids.u, tenantId: ids.t }, (tx) => getDocument(tx, { tenantId: ids.t, documentId: ids.d }));
+    if (doc.currentRev !== 3) throw new Error('document pointer');
+    const mine = await one(sql`select count(*)::int as n from drizzle.__ai_platform_db_migrations`);
+    const files = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')).entries.length;
+    if (mine.n !== files) throw new Error(`package journal has ${mine.n} of ${files} migrations`);
+    console.log(`example service: upgraded from v0.1.0 — 2 revisions kept, the next is rev 3, ${mine.n} package migrations recorded`);
+  }
+} finally {
+  await db.close();
+}
+JS
+(cd "$work/service" && node upgrade-check.mjs v0.1.0 "$old")
+(cd "$work/service" && DATABASE_URL=$old npx --no-install tsx src/migrate.ts >/dev/null && node upgrade-check.mjs after "$old")
+[ "$(q "$old" "select count(*) from pg_policies where tablename = 'project_notes'")" = 4 ] || { echo "the service's table is missing after the upgrade"; exit 1; }
+DATABASE_URL=$old npx --no-install tsx src/main.ts >/dev/null
+step "a v0.1.0 database with data upgraded by the service's migrate; the story runs on it"
+
+# review: the service's pull request adds a column and drops another
+git init -q . && git add -A . ':!node_modules' && git -c user.email=ci@example.test -c user.name=ci commit -qm base
+# (two generate runs: drizzle-kit asks "renamed or created?" when one run sees both, and CI has no TTY)
+sed -i "s|    body: text('body').notNull(),|    body: text('body').notNull(),\n    pinned: boolean('pinned').notNull().default(false),|; s|import { foreignKey,|import { boolean, foreignKey,|" src/schema.ts
+npx --no-install drizzle-kit generate --name pinned >/dev/null
+sed -i "s|    createdBy: uuid('created_by').default(sql\`app.current_user_id()\`),||" src/schema.ts
+grep -q "pinned: boolean" src/schema.ts && ! grep -q "createdBy" src/schema.ts || { echo "the pull request's edit did not apply"; exit 1; }
+npx --no-install drizzle-kit generate --name drop_created_by >/dev/null
+set +e
+npx --no-install ai-platform-db review --base HEAD --dir migrations --no-lint --out review.md >/dev/null
+status=$?
+set -e
+[ "$status" = 1 ] || { echo "review exit $status (a dropped column needs a decision: 1)"; cat review.md; exit 1; }
+grep -q 'project_notes.pinned' review.md && grep -q 'project_notes.created_by' review.md || { echo "review misses a change:"; cat review.md; exit 1; }
+changes=$(sed -n '/^## Changes/,/^## Row/p' review.md | grep -cE '^\| [a-z ]+ \| `' || true)
+[ "$changes" = 2 ] || { echo "review reported $changes changes, not 2:"; cat review.md; exit 1; }
+grep -q '`project_notes.created_by` | removed | uuid and its data | 🟥 destructive' review.md || { echo "the dropped column is not flagged destructive"; cat review.md; exit 1; }
+grep -q '0 rule finding(s)' review.md || { echo "rule findings on a service change:"; cat review.md; exit 1; }
+step "review of 'add a column, drop a column': exactly those 2 changes, the drop flagged destructive, exit 1"
+echo "example service: all steps passed"

@@ -20,6 +20,14 @@ cat > package.json <<'JSON'
 { "name": "consumer", "private": true, "type": "module" }
 JSON
 npm install --silent --no-audit --no-fund "$tarball" drizzle-orm@0.45.4 >/dev/null 2>&1
+# PGlite is an optional peer: without it everything loads and createEmbeddedDb names what to install
+node --input-type=module -e "
+const m = await import('ai-platform-db'); await import('ai-platform-db/queries'); await import('ai-platform-db/drizzle');
+try { await m.createEmbeddedDb(); throw new Error('createEmbeddedDb worked without PGlite'); }
+catch (e) { if (!(e instanceof m.MissingDependencyError) || !e.message.includes('npm i @electric-sql/pglite')) throw e; }"
+echo "consumer: without PGlite the package loads; createEmbeddedDb says what to install"
+npm install --silent --no-audit --no-fund "@electric-sql/pglite@$(node -p "require('$repo/package.json').devDependencies['@electric-sql/pglite']")" \
+  "@electric-sql/pglite-pgvector@$(node -p "require('$repo/package.json').devDependencies['@electric-sql/pglite-pgvector']")" >/dev/null 2>&1
 cat > smoke.mjs <<'JS'
 import { createEmbeddedDb, migrate, withActor, emitRlsSql } from 'ai-platform-db';
 import * as schema from 'ai-platform-db/schema';
@@ -46,7 +54,7 @@ console.log('consumer: imports, migrate and withActor work from the packed tarba
 JS
 node smoke.mjs
 # the binary: every command answers --help; an unknown command is one line and a non-zero exit
-for cmd in migrate push-extras review rls:sql partitions retention rollup demo; do
+for cmd in migrate push push-extras service-sql review rls:sql partitions retention rollup demo; do
   npx --no-install ai-platform-db "$cmd" --help >/dev/null
 done
 if npx --no-install ai-platform-db frobnicate >/dev/null 2>&1; then echo "unknown command accepted"; exit 1; fi

@@ -3,7 +3,7 @@
  * The `ai-platform-db` command: migrations, the RLS SQL, maintenance, the demo.
  * Errors print one line and exit non-zero.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
@@ -84,6 +84,28 @@ program
       await db.close();
     }
   });
+
+type RuleLists = { globalTables?: string[]; appendOnlyTables?: string[]; serviceOnlyTables?: string[]; disabledRules?: string[] };
+
+/** A service's review rules file, checked key by key (an unknown key or rule is an error). */
+function readRules(file: string, known: readonly string[]): RuleLists {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`--rules ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`--rules ${file}: not a JSON object`);
+  const keys = ['globalTables', 'appendOnlyTables', 'serviceOnlyTables', 'disabledRules'];
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!keys.includes(k)) throw new Error(`--rules ${file}: unknown key "${k}" (one of ${keys.join(', ')})`);
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new Error(`--rules ${file}: "${k}" must be a list of names`);
+  }
+  const out = parsed as RuleLists;
+  const unknown = (out.disabledRules ?? []).filter((r) => !known.includes(r));
+  if (unknown.length) throw new Error(`--rules ${file}: unknown rule ${unknown.join(', ')} (one of ${known.join(', ')})`);
+  return out;
+}
 
 /** drizzle-kit of the project in the current directory (or above). */
 function drizzleKitBin(explicit?: string): string {
@@ -233,21 +255,31 @@ program
   .option('--dir <path>', 'migrations folder', 'drizzle')
   .option('--out <file>', 'write the report here (default: stdout)')
   .option('--no-lint', 'skip the Squawk lint of new migrations')
-  .action(async (opts: { base: string; dir: string; out?: string; lint: boolean }) => {
+  .option(
+    '--rules <file>',
+    'a JSON file for a service: { "globalTables": [], "appendOnlyTables": [], "serviceOnlyTables": [], "disabledRules": [] }, added to the package\'s',
+  )
+  .action(async (opts: { base: string; dir: string; out?: string; lint: boolean; rules?: string }) => {
     const { reviewFromGit } = await import('../review/index.js');
     const { TABLE_ACCESS } = await import('../rls/policies.js');
     const { GLOBAL_TABLES } = await import('../schema/index.js');
     const { APPEND_ONLY_TABLES } = await import('../sql/functions.js');
     const dir = resolve(opts.dir);
     if (!existsSync(join(dir, 'meta', '_journal.json'))) throw new Error(`no drizzle migrations in ${opts.dir}`);
+    const { REVIEW_RULES } = await import('../review/index.js');
+    const extra = opts.rules ? readRules(opts.rules, REVIEW_RULES) : {};
     const { result, report } = reviewFromGit({
       base: opts.base,
       dir,
       lint: opts.lint,
       options: {
-        globalTables: GLOBAL_TABLES,
-        appendOnlyTables: APPEND_ONLY_TABLES,
-        serviceOnlyTables: TABLE_ACCESS.filter((a) => a.policies.length === 0).map((a) => a.table),
+        globalTables: [...GLOBAL_TABLES, ...(extra.globalTables ?? [])],
+        appendOnlyTables: [...APPEND_ONLY_TABLES, ...(extra.appendOnlyTables ?? [])],
+        serviceOnlyTables: [
+          ...TABLE_ACCESS.filter((a) => a.policies.length === 0).map((a) => a.table),
+          ...(extra.serviceOnlyTables ?? []),
+        ],
+        disabledRules: extra.disabledRules ?? [],
       },
     });
     if (opts.out) writeFileSync(opts.out, report);

@@ -116,7 +116,12 @@ export interface ReviewOptions {
   appendOnlyTables?: readonly string[];
   /** Tables with RLS on and, on purpose, no policy (only the service role reaches them). */
   serviceOnlyTables?: readonly string[];
+  /** Rules not to apply (e.g. `tenant-key` for a service whose tables are global), by name. */
+  disabledRules?: readonly string[];
 }
+
+/** The rules `review` applies; `disabledRules` names from this list. */
+export const REVIEW_RULES = ['rls-enabled', 'rls-policy', 'tenant-key', 'append-only', 'migration-edited', 'migration-missing'] as const;
 
 // ---------------------------------------------------------------- diff
 const byName = <T extends { name: string }>(r: Record<string, T> | undefined) =>
@@ -495,9 +500,11 @@ export function projectRules(
   const inScope = (name: string) => !scope || scope.has(name);
   for (const t of Object.values(head.snapshot.tables)) {
     if (!inScope(t.name)) continue;
-    if (!t.isRLSEnabled)
-      out.push({ rule: 'rls-enabled', object: t.name, message: 'row-level security is not enabled' });
     const hasPolicy = Object.keys(t.policies).length > 0;
+    // drizzle-kit enables RLS on a table with policies without setting isRLSEnabled
+    const enabledBySql = allSql.includes(`ALTER TABLE "${t.name}" ENABLE ROW LEVEL SECURITY`);
+    if (!t.isRLSEnabled && !hasPolicy && !enabledBySql)
+      out.push({ rule: 'rls-enabled', object: t.name, message: 'row-level security is not enabled' });
     if (!hasPolicy && !serviceOnly.has(t.name))
       out.push({ rule: 'rls-policy', object: t.name, message: 'no policy and not declared service-only' });
     if (!global.has(t.name)) {
@@ -666,6 +673,10 @@ export function review(
       object: 'drizzle/',
       message: 'the schema changed but no migration was added (run drizzle-kit generate)',
     });
+  const disabled = new Set(options.disabledRules ?? []);
+  const kept = findings.filter((f) => !disabled.has(f.rule));
+  findings.length = 0;
+  findings.push(...kept);
   const lint = options.lint ? options.lint(newMigrations) : 'skipped';
   const needsDecision =
     changes.some((c) => c.flags.length > 0) ||

@@ -6,3 +6,4 @@ export * from './policies.js';
 export * from './emit.js';
 export { tablesByName } from './drizzle.js';
 export * from './service.js';
+export * from './probe.js';
