@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS, projectScoped, type ActorProfile } from '../src/rls/archetypes.js';
-import { probeTableAccess } from '../src/rls/probe.js';
+import { COMMANDS, projectScoped, type ActorProfile, type TableAccess } from '../src/rls/archetypes.js';
+import { probeTableAccess, type ProbeTarget } from '../src/rls/probe.js';
 import { parseExport, rlsPolicies, serviceTableStatements, type ExportedSchema } from '../src/rls/service.js';
 import { withActor } from '../src/actor.js';
 import { createWorld, type World } from './support/fixtures.js';
@@ -97,6 +97,17 @@ describeBackends('service tables on a migrated database: the leak matrix a servi
     };
   };
 
+  /** What every actor of the world can do to the target row equals what the declaration says. */
+  async function expectMatrix(target: ProbeTarget, access: TableAccess) {
+    const seen: Record<string, unknown> = {};
+    const want: Record<string, unknown> = {};
+    for (const [name, { actor, profile }] of Object.entries(profiles())) {
+      seen[name] = await probeTableAccess(t().db, target, actor);
+      want[name] = Object.fromEntries(COMMANDS.map((c) => [c, access.expect(profile, c)]));
+    }
+    expect(seen).toEqual(want);
+  }
+
   it('a project-scoped service table: every actor can do exactly what the declaration says', async () => {
     const id = '00000000-0000-4000-8000-00000000a001';
     const target = {
@@ -105,13 +116,7 @@ describeBackends('service tables on a migrated database: the leak matrix a servi
       key: { tenant_id: w.tenantA, id },
       update: { body: 'changed' },
     };
-    const seen: Record<string, unknown> = {};
-    const want: Record<string, unknown> = {};
-    for (const [name, { actor, profile }] of Object.entries(profiles())) {
-      seen[name] = await probeTableAccess(t().db, target, actor);
-      want[name] = Object.fromEntries(COMMANDS.map((c) => [c, notesAccess.expect(profile, c)]));
-    }
-    expect(seen).toEqual(want);
+    await expectMatrix(target, notesAccess);
     // probing changed nothing
     expect(rowsOf<{ n: number }>(await t().db.execute(sql`select count(*)::int as n from svc_notes`))[0]!.n).toBe(0);
   });
@@ -123,13 +128,24 @@ describeBackends('service tables on a migrated database: the leak matrix a servi
       key: { tenant_id: w.tenantA, user_id: w.users.member },
       update: { theme: 'light' },
     };
-    const seen: Record<string, unknown> = {};
-    const want: Record<string, unknown> = {};
-    for (const [name, { actor, profile }] of Object.entries(profiles())) {
-      seen[name] = await probeTableAccess(t().db, target, actor);
-      want[name] = Object.fromEntries(COMMANDS.map((c) => [c, prefsAccess.expect(profile, c)]));
+    await expectMatrix(target, prefsAccess);
+  });
+
+  it('the probe sees a leak: an extra permissive policy lets another tenant read, and the matrix says so', async () => {
+    const target = {
+      table: 'svc_prefs',
+      row: { tenant_id: w.tenantA, user_id: w.users.member, theme: 'dark' },
+      key: { tenant_id: w.tenantA, user_id: w.users.member },
+      update: { theme: 'light' },
+    };
+    const outsider = profiles().outsider!.actor;
+    expect((await probeTableAccess(t().db, target, outsider)).select).toBe(false);
+    await t().db.execute(sql`create policy svc_prefs_leak on svc_prefs for select using (true)`);
+    try {
+      expect((await probeTableAccess(t().db, target, outsider)).select).toBe(true);
+    } finally {
+      await t().db.execute(sql`drop policy svc_prefs_leak on svc_prefs`);
     }
-    expect(seen).toEqual(want);
   });
 
   it('authorship on a service table is the acting user, whatever the client sends', async () => {

@@ -492,6 +492,8 @@ export function projectRules(
   options: ReviewOptions = {},
   /** Only these tables are checked (what the change touched); all when undefined. */
   scope?: ReadonlySet<string>,
+  /** Tables whose RLS switch went from on to off in this change. */
+  switchedOff: ReadonlySet<string> = new Set(),
 ): Finding[] {
   const global = new Set(options.globalTables ?? []);
   const serviceOnly = new Set(options.serviceOnlyTables ?? []);
@@ -503,7 +505,7 @@ export function projectRules(
     const hasPolicy = Object.keys(t.policies).length > 0;
     // drizzle-kit enables RLS on a table with policies without setting isRLSEnabled
     const enabledBySql = allSql.includes(`ALTER TABLE "${t.name}" ENABLE ROW LEVEL SECURITY`);
-    if (!t.isRLSEnabled && !hasPolicy && !enabledBySql)
+    if (!t.isRLSEnabled && ((!hasPolicy && !enabledBySql) || switchedOff.has(t.name)))
       out.push({ rule: 'rls-enabled', object: t.name, message: 'row-level security is not enabled' });
     if (!hasPolicy && !serviceOnly.has(t.name))
       out.push({ rule: 'rls-policy', object: t.name, message: 'no policy and not declared service-only' });
@@ -656,7 +658,12 @@ export function review(
   const touched = new Set(
     changes.map((c) => c.object.replace(/^"?([a-z_][a-z0-9_]*)"?.*$/i, '$1').split('.')[0]!).filter(Boolean),
   );
-  const findings = projectRules(head, options, touched);
+  const switchedOff = new Set(
+    Object.values(head.snapshot.tables)
+      .filter((t) => !t.isRLSEnabled && Object.values(base.snapshot.tables).some((b) => b.name === t.name && b.isRLSEnabled))
+      .map((t) => t.name),
+  );
+  const findings = projectRules(head, options, touched, switchedOff);
   for (const m of edited)
     findings.push({
       rule: 'migration-edited',
