@@ -97,6 +97,15 @@ echo "$err" | tail -1 | grep -q '^ai-platform-db: drizzle-kit push failed' || { 
 cp "$work/schema.ts.bak" src/schema.ts
 step "a push with an unprotected table and one drizzle-kit fails on both exit non-zero (one line)"
 
+# objects push does not own: another owner's table stays; an enum drizzle-kit would drop stops the push
+q "$pushed" "create table public.other_owner (id int primary key); insert into public.other_owner values (1)" >/dev/null
+npx --no-install ai-platform-db push --database-url "$pushed" >/dev/null
+[ "$(q "$pushed" "select count(*) from public.other_owner")" = 1 ] || { echo "push touched a table it does not own"; exit 1; }
+q "$pushed" "create type public.other_enum as enum ('a')" >/dev/null
+if err=$(npx --no-install ai-platform-db push --database-url "$pushed" 2>&1); then echo "push went ahead with an enum it would drop"; exit 1; fi
+echo "$err" | grep -q 'other_enum' && [ "$(q "$pushed" "select to_regtype('public.other_enum') is not null")" = t ] || { echo "unexpected: $err"; exit 1; }
+step "push leaves another owner's table alone and refuses to run over an enum it would drop"
+
 # upgrade: a database migrated by v0.1.0 (its six migrations, recorded as v0.1.0 did in drizzle's
 # default journal) with data in it, then the service's migrate: package upgraded, data intact
 old=$(newdb v010)

@@ -208,6 +208,26 @@ export default {
     );
     const db = await open(opts);
     try {
+      // drizzle-kit push drops enums of public that its schema does not declare (tablesFilter
+      // does not cover types): refuse rather than drop another owner's type
+      const schemaModule = await import('../schema/index.js');
+      const { isPgEnum } = await import('drizzle-orm/pg-core');
+      const declared = new Set<string>([
+        ...exported.enums,
+        ...Object.values(schemaModule)
+          .filter((v) => isPgEnum(v))
+          .map((e) => (e as { enumName: string }).enumName),
+      ]);
+      const present = (await db.execute(
+        sql`select t.typname as name from pg_type t join pg_namespace n on n.oid = t.typnamespace
+            where n.nspname = 'public' and t.typtype = 'e'`,
+      )) as unknown as { name: string }[];
+      const foreign = [...present].map((r) => r.name).filter((n) => !declared.has(n));
+      if (foreign.length > 0) {
+        throw new Error(
+          `public has enum types neither the package nor this service declares (${foreign.join(', ')}): drizzle-kit push would drop them; move them to another schema or declare them`,
+        );
+      }
       const run = async (statements: string[]) =>
         db.transaction(async (tx) => {
           for (const stmt of statements) await tx.execute(sql.raw(stmt));

@@ -64,6 +64,8 @@ export interface ExportedSchema {
   columns: Record<string, string[]>;
   /** Tables with ENABLE ROW LEVEL SECURITY. */
   rlsTables: string[];
+  /** Enum types created in `public`. */
+  enums: string[];
   policies: ExportedPolicy[];
 }
 
@@ -78,13 +80,18 @@ export function parseExport(text: string): ExportedSchema {
     .map((s) => s.replace(/^(\s*-->[^\n]*\n)+/, '').trim())
     .filter(Boolean);
   const table = `(?:"public"\\.)?${IDENT}`;
-  const out: ExportedSchema = { tables: [], columns: {}, rlsTables: [], policies: [] };
+  const out: ExportedSchema = { tables: [], columns: {}, rlsTables: [], enums: [], policies: [] };
   for (const s of statements) {
     let m = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${table}`).exec(s);
     if (m) {
       const name = unq(m[1]!);
       out.tables.push(name);
       out.columns[name] = [...s.matchAll(/^\s*"((?:[^"]|"")+)"\s+\S/gm)].map((c) => unq(c[1]!));
+      continue;
+    }
+    m = new RegExp(`^CREATE TYPE ${table} AS ENUM`).exec(s);
+    if (m) {
+      out.enums.push(unq(m[1]!));
       continue;
     }
     m = new RegExp(`^ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY$`).exec(s);
