@@ -97,6 +97,14 @@ describeBackends('service tables on a migrated database: the leak matrix a servi
     };
   };
 
+  /** The member's own preferences row of tenant A. */
+  const prefsTarget = (): ProbeTarget => ({
+    table: 'svc_prefs',
+    row: { tenant_id: w.tenantA, user_id: w.users.member, theme: 'dark' },
+    key: { tenant_id: w.tenantA, user_id: w.users.member },
+    update: { theme: 'light' },
+  });
+
   /** What every actor of the world can do to the target row equals what the declaration says. */
   async function expectMatrix(target: ProbeTarget, access: TableAccess) {
     const seen: Record<string, unknown> = {};
@@ -122,22 +130,12 @@ describeBackends('service tables on a migrated database: the leak matrix a servi
   });
 
   it('an owner-scoped service table: only the row owner, in their tenant', async () => {
-    const target = {
-      table: 'svc_prefs',
-      row: { tenant_id: w.tenantA, user_id: w.users.member, theme: 'dark' },
-      key: { tenant_id: w.tenantA, user_id: w.users.member },
-      update: { theme: 'light' },
-    };
+    const target = prefsTarget();
     await expectMatrix(target, prefsAccess);
   });
 
   it('the probe sees a leak: an extra permissive policy lets another tenant read, and the matrix says so', async () => {
-    const target = {
-      table: 'svc_prefs',
-      row: { tenant_id: w.tenantA, user_id: w.users.member, theme: 'dark' },
-      key: { tenant_id: w.tenantA, user_id: w.users.member },
-      update: { theme: 'light' },
-    };
+    const target = prefsTarget();
     const outsider = profiles().outsider!.actor;
     expect((await probeTableAccess(t().db, target, outsider)).select).toBe(false);
     await t().db.execute(sql`create policy svc_prefs_leak on svc_prefs for select using (true)`);
