@@ -26,6 +26,19 @@ const m = await import('ai-platform-db'); await import('ai-platform-db/queries')
 try { await m.createEmbeddedDb(); throw new Error('createEmbeddedDb worked without PGlite'); }
 catch (e) { if (!(e instanceof m.MissingDependencyError) || !e.message.includes('npm i @electric-sql/pglite')) throw e; }"
 echo "consumer: without PGlite the package loads; createEmbeddedDb says what to install"
+# the framework adapters: each subpath needs its framework (an optional peer), and only it
+node --input-type=module -e "
+for (const [sub, dep] of [['langchain', '@langchain/core'], ['llamaindex', '@llamaindex/core']]) {
+  try { await import('ai-platform-db/' + sub); throw new Error(sub + ' loaded without ' + dep); }
+  catch (e) { if (e.code !== 'ERR_MODULE_NOT_FOUND' || !e.message.includes(dep)) throw e; }
+}
+const ai = await import('ai-platform-db/ai-sdk'); // types only from 'ai'
+if (typeof ai.saveUIMessages !== 'function') throw new Error('ai-sdk');"
+npm install --silent --no-audit --no-fund $(node -p "const d = require('$repo/package.json').devDependencies; ['@langchain/core', '@llamaindex/core', 'ai'].map((n) => n + '@' + d[n]).join(' ')") >/dev/null 2>&1
+node --input-type=module -e "
+const lc = await import('ai-platform-db/langchain'); const li = await import('ai-platform-db/llamaindex');
+if (typeof lc.TenantVectorStore !== 'function' || typeof lc.TenantChatMessageHistory !== 'function' || typeof li.TenantLlamaVectorStore !== 'function') throw new Error('adapters');"
+echo "consumer: the framework adapters load only with their framework installed (no hard dependency)"
 npm install --silent --no-audit --no-fund "@electric-sql/pglite@$(node -p "require('$repo/package.json').devDependencies['@electric-sql/pglite']")" \
   "@electric-sql/pglite-pgvector@$(node -p "require('$repo/package.json').devDependencies['@electric-sql/pglite-pgvector']")" >/dev/null 2>&1
 cat > smoke.mjs <<'JS'
