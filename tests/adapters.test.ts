@@ -163,6 +163,11 @@ describeBackends('framework adapters on tenant-safe storage', (t) => {
       await seesNothing(store(outsider).similaritySearch('wind deck', 10));
       await seesNothing(store(forged).similaritySearch('wind deck', 10));
       await expect(store(forged).addDocuments([new Document({ pageContent: 'planted' })])).rejects.toThrow();
+      // no actor at all (a request without a user): refused before any query
+      const none = new TenantVectorStore(new WordEmbeddings(), { db: t().db, actor: () => undefined as never, modelId: modelA });
+      await expect(none.similaritySearch('wind', 3)).rejects.toThrow(ValidationError);
+      const noTenant = new TenantVectorStore(new WordEmbeddings(), { db: t().db, actor: { userId: w.users.member } as never, modelId: modelA });
+      await expect(noTenant.similaritySearch('wind', 3)).rejects.toThrow(ValidationError);
       const [ids] = [await store(member).addDocuments([new Document({ pageContent: 'temporary note on piers' })])];
       expect((await store(member).similaritySearch('temporary note on piers', 1))[0]!.pageContent).toBe('temporary note on piers');
       await store(member).delete({ sourceIds: ids });
