@@ -23,12 +23,14 @@ const UUID_RE = `'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
  * Reads the actor from the claims into `u` (user) and `t` (claimed tenant), inline: every
  * helper does this itself and then runs one query, because nested SECURITY DEFINER calls
  * (each with its own search_path switch) tripled the cost of a policy (bench P2).
- * Malformed claims JSON raises an error: fail closed.
+ * Malformed claims JSON raises an error: fail closed. The tenant claim is `tenant_id`, or
+ * Supabase Auth's `app_metadata.tenant_id` (only the service role writes app_metadata); either
+ * way it counts only for a member of that tenant.
  */
 const ACTOR_DECLARE = `DECLARE
   c jsonb := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
   su text := coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''), c ->> 'sub');
-  st text := c ->> 'tenant_id';
+  st text := coalesce(c ->> 'tenant_id', c -> 'app_metadata' ->> 'tenant_id');
   u uuid := CASE WHEN su ~ ${UUID_RE} THEN su::uuid END;
   t uuid := CASE WHEN st ~ ${UUID_RE} THEN st::uuid END;`;
 

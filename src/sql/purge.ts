@@ -58,6 +58,9 @@ const del = (table: string, where: string): PurgeStep => ({
 
 /** The user-scope steps that delete rows, in order (children before their parents). */
 const USER_DELETES: PurgeStep[] = [
+  // the user's personal projects (seed 001's global workspace), with everything in them
+  // through their cascades: a personal project is its owner's alone and cannot outlive them
+  del('projects', `is_personal AND owner_id = ${U}`),
   del('chat_messages', `created_by = ${U} OR session_id IN ${sessionsOfUser}`),
   del('chat_participants', `user_id = ${U} OR session_id IN ${sessionsOfUser}`),
   del('chat_sessions', `user_id = ${U}`),
