@@ -267,6 +267,7 @@ export async function createEmbeddedDb<S extends Record<string, unknown> = {}>(
 export async function migrate(db: Db, options: { migrationsFolder?: string } = {}): Promise<void> {
   const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   try {
+    await extensionsPrelude(db);
     await adoptJournal(db, migrationsFolder);
     const config = { migrationsFolder, migrationsSchema: JOURNAL_SCHEMA, migrationsTable: JOURNAL_TABLE };
     if (db.kind === 'server') {
@@ -279,6 +280,27 @@ export async function migrate(db: Db, options: { migrationsFolder?: string } = {
   } catch (err) {
     throw err instanceof MigrationError ? err : migrationError(err);
   }
+}
+
+/**
+ * Where a schema named `extensions` exists (Supabase), `vector` and `pgcrypto` are created in
+ * it before the first migration (whose `CREATE EXTENSION IF NOT EXISTS` then finds them), as
+ * Supabase recommends; elsewhere the first migration creates them in the default schema.
+ * Both are trusted extensions: a non-superuser owner of the database may create them.
+ */
+async function extensionsPrelude(db: Db): Promise<void> {
+  await db.exec(`DO $ext$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'extensions') THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') THEN
+      CREATE EXTENSION vector WITH SCHEMA extensions;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pgcrypto') THEN
+      CREATE EXTENSION pgcrypto WITH SCHEMA extensions;
+    END IF;
+  END IF;
+END
+$ext$`);
 }
 
 /**

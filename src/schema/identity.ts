@@ -76,7 +76,8 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    email: text('email').notNull(),
+    /** NULL for Supabase Auth's anonymous and phone-only users. */
+    email: text('email'),
     fullName: text('full_name'),
     phone: text('phone'),
     status: userStatus('status').notNull().default('waitlist'),

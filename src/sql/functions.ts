@@ -493,7 +493,7 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
     joined := joined + n;
     INSERT INTO public.projects (tenant_id, name, description, is_personal, owner_id, created_by)
-    VALUES (global_tenant, NEW.email || '''s Personal Project', 'Personal project space', true, NEW.id, NEW.id)
+    VALUES (global_tenant, coalesce(NEW.email || '''s Personal Project', 'Personal project'), 'Personal project space', true, NEW.id, NEW.id)
     ON CONFLICT DO NOTHING;
   END IF;
   IF joined > 0 AND NEW.status IN ('waitlist', 'invited') THEN
