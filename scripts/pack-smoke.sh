@@ -67,7 +67,7 @@ console.log('consumer: imports, migrate and withActor work from the packed tarba
 JS
 node smoke.mjs
 # the binary: every command answers --help; an unknown command is one line and a non-zero exit
-for cmd in migrate push push-extras service-sql review rls:sql partitions retention rollup demo; do
+for cmd in migrate push push-extras service-sql supabase:sql review rls:sql partitions retention rollup demo; do
   npx --no-install ai-platform-db "$cmd" --help >/dev/null
 done
 if npx --no-install ai-platform-db frobnicate >/dev/null 2>&1; then echo "unknown command accepted"; exit 1; fi

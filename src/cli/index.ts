@@ -267,6 +267,17 @@ program
   });
 
 program
+  .command('supabase:sql')
+  .description(
+    'print the Supabase additions (access-token hook, auth.users sync and erasure, readable views) for a migration of your own; apply after the package\'s migrations',
+  )
+  .option('--auth-role <name>', "Supabase Auth's database role", 'supabase_auth_admin')
+  .action(async (opts: { authRole: string }) => {
+    const { supabaseStatements } = await import('../supabase/index.js');
+    process.stdout.write(supabaseStatements({ authRole: opts.authRole }).map((x) => `${x};`).join('\n\n') + '\n');
+  });
+
+program
   .command('review')
   .description(
     'compare the migrations at a base git ref with the working tree and write a markdown review (exit 1: a change needs a human decision)',
