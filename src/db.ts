@@ -286,7 +286,9 @@ export async function migrate(db: Db, options: { migrationsFolder?: string } = {
  * Where a schema named `extensions` exists (Supabase), `vector` and `pgcrypto` are created in
  * it before the first migration (whose `CREATE EXTENSION IF NOT EXISTS` then finds them), as
  * Supabase recommends; elsewhere the first migration creates them in the default schema.
- * Both are trusted extensions: a non-superuser owner of the database may create them.
+ * pgcrypto is a trusted extension (the database owner may create it); pgvector is not: on
+ * Supabase its allow-list lets `postgres` create it, elsewhere a superuser enables it first
+ * (`migrate` then says so in its error).
  */
 async function extensionsPrelude(db: Db): Promise<void> {
   await db.exec(`DO $ext$
@@ -372,7 +374,12 @@ function migrationError(err: unknown): Error {
   const reason = cause?.message ?? (err as Error).message;
   const query = String((err as Error).message ?? '').split('\n')[0]?.replace(/^Failed query:\s*/, '') ?? '';
   const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'CONNECT_TIMEOUT', '3D000', '28P01', '28000'];
-  const message = `migrate failed: ${code ? `${code} ` : ''}${reason}${cause && query ? ` (while running: ${query.slice(0, 120)})` : ''}`;
+  const hint = /permission denied to create extension "(vector|pgcrypto)"/.exec(String(reason));
+  const message = `migrate failed: ${code ? `${code} ` : ''}${reason}${cause && query ? ` (while running: ${query.slice(0, 120)})` : ''}${
+    hint
+      ? `. Enable ${hint[1]} first, as a role that may (Supabase: Database → Extensions → ${hint[1]}, schema "extensions"; elsewhere a superuser: CREATE EXTENSION ${hint[1]}), then migrate again`
+      : ''
+  }`;
   return code && unreachable.includes(code) ? new ConnectionError(message, { cause: err }) : new MigrationError(message, { cause: err });
 }
 
