@@ -10,3 +10,4 @@ export * from './metering.js';
 export * from './apiKeys.js';
 export * from './compliance.js';
 export * from './projects.js';
+export * from './tenants.js';
