@@ -59,23 +59,54 @@ describeBackends('seed workflows', (t) => {
     ).toBeDefined();
   });
 
-  // Known gap (issue 16, open): tenant admins still read the documents inside a personal project
-  // through the project-scoped policies; the project row itself is hidden from them.
-  it('a personal project is usable by its owner; other members do not see it or its contents', async () => {
+  it('a personal project is its owner’s alone: tenant admins and owners see and touch nothing in it', async () => {
     const mine = await withActor(t().db, as('member'), (tx) =>
       createProject(tx, { tenantId: w.tenantA, name: 'Notebook', isPersonal: true }),
     );
-    await withActor(t().db, as('member'), async (tx) => {
-      await createDocument(tx, { tenantId: w.tenantA, projectId: mine.id, kind: 'other', title: 'private', content: {} });
+    const { document } = await withActor(t().db, as('member'), async (tx) => {
+      const d = await createDocument(tx, { tenantId: w.tenantA, projectId: mine.id, kind: 'other', title: 'private', content: {} });
       await createSession(tx, { tenantId: w.tenantA, projectId: mine.id, title: 'private chat' });
+      await createTask(tx, { tenantId: w.tenantA, projectId: mine.id, title: 'private task', assigneeId: w.users.member });
+      return d;
     });
-    for (const who of ['viewer'] as const) {
-      const seen = await withActor(t().db, as(who), (tx) =>
-        rows<{ n: number }>(tx, sql`select (select count(*)::int from projects where id = ${mine.id}) +
-                                           (select count(*)::int from documents where project_id = ${mine.id}) as n`),
-      );
-      expect(seen[0]!.n, who).toBe(0);
+    const count = (who: keyof World['users']) =>
+      withActor(t().db, as(who), (tx) =>
+        rows<{ n: number }>(
+          tx,
+          sql`select (select count(*)::int from projects where id = ${mine.id})
+                   + (select count(*)::int from documents where project_id = ${mine.id})
+                   + (select count(*)::int from document_revisions where project_id = ${mine.id})
+                   + (select count(*)::int from tasks where project_id = ${mine.id})
+                   + (select count(*)::int from chat_sessions where project_id = ${mine.id})
+                   + (select count(*)::int from project_members where project_id = ${mine.id}) as n`,
+        ),
+      ).then((r) => r[0]!.n);
+    expect(await count('member')).toBeGreaterThanOrEqual(6);
+    for (const who of ['viewer', 'admin', 'owner'] as const) expect([who, await count(who)]).toEqual([who, 0]);
+    // nor write into it: a document, a member, an edit
+    for (const who of ['admin', 'owner'] as const) {
+      expect(
+        await sqlState(
+          withActor(t().db, as(who), (tx) =>
+            createDocument(tx, { tenantId: w.tenantA, projectId: mine.id, kind: 'other', title: 'x', content: {} }),
+          ),
+        ),
+        who,
+      ).toBeDefined();
+      await withActor(t().db, as(who), (tx) => tx.update(s.documents).set({ title: 'taken' }).where(sql`id = ${document.id}`));
+      await expect(
+        withActor(t().db, as(who), (tx) =>
+          tx.execute(sql`insert into project_members (tenant_id, project_id, user_id, role) values (${w.tenantA}, ${mine.id}, ${w.users[who]}, 'viewer')`),
+        ),
+      ).rejects.toThrow();
     }
+    const [d] = await rows<{ title: string }>(t().db, sql`select title from documents where id = ${document.id}`);
+    expect(d!.title).toBe('private');
+    // the admin still reaches the tenant's other projects
+    const shared = await withActor(t().db, as('admin'), (tx) =>
+      rows<{ n: number }>(tx, sql`select count(*)::int as n from projects where id = ${w.projectA}`),
+    );
+    expect(shared[0]!.n).toBe(1);
   });
 
   it('agent tasks are deleted with their logs by their owner (by status), never by a raw DELETE of history', async () => {

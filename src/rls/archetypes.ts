@@ -71,6 +71,12 @@ export const sqlFrag = {
   user: (col: string) => `${col} = (select app.current_user_id())`,
   tenantRole: (min: TenantRole) => `(select app.has_tenant_role('${min}'))`,
   inProjects: (min: ProjectRole, col = 'project_id') => `${col} = any ((select app.my_project_ids('${min}'))::uuid[])`,
+  /**
+   * A tenant admin, over rows of any project but another user's personal one (seed 001: a
+   * personal project is its owner's alone). A row without a project stays the admin's.
+   */
+  adminOf: (col = 'project_id') =>
+    `((select app.has_tenant_role('admin')) and coalesce(${col} <> all ((select app.foreign_personal_project_ids())::uuid[]), true))`,
 };
 const and = (...parts: string[]) => parts.filter(Boolean).join(' and ');
 const or = (...parts: string[]) => `(${parts.filter(Boolean).join(' or ')})`;
@@ -169,7 +175,7 @@ export function projectScoped(table: string, o: ProjectOptions): TableAccess {
   const del = o.appendOnly ? null : o.delete === undefined ? o.write : o.delete;
   const rule = (min: ProjectRole | null, reading: boolean) => {
     if (min == null) return undefined;
-    const branches = [sqlFrag.tenantRole('admin'), sqlFrag.inProjects(min, col)];
+    const branches = [sqlFrag.adminOf(col), sqlFrag.inProjects(min, col)];
     if (o.tenantWideWrite) {
       branches.push(reading ? `${col} is null` : and(`${col} is null`, sqlFrag.tenantRole(o.tenantWideWrite)));
     }

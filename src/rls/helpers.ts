@@ -142,6 +142,18 @@ BEGIN
   ), '{}'::uuid[]);
 END
 $fn$`,
+    // Other users' personal projects in the claimed tenant: out of a tenant admin's reach.
+    `${head('foreign_personal_project_ids()', 'uuid[]')}
+${ACTOR_DECLARE}
+BEGIN
+  IF u IS NULL OR t IS NULL THEN RETURN '{}'::uuid[]; END IF;
+  RETURN coalesce((
+    SELECT array_agg(p.id) FROM public.projects p
+    WHERE p.tenant_id = (SELECT m.tenant_id ${MEMBER_OF_CLAIMED})
+      AND p.is_personal AND p.owner_id IS DISTINCT FROM u
+  ), '{}'::uuid[]);
+END
+$fn$`,
     // Sessions the user started or takes part in, and sessions of their projects.
     sessionIdsHelper('my_session_ids', true),
     // writers of a session: its starter and participants (project members only read)

@@ -205,26 +205,26 @@ const DECLARED: readonly TableAccess[] = [
         name: 'project_members_select_project_member',
         table: 'project_members',
         command: 'select',
-        using: and(T, or(f.tenantRole('admin'), f.inProjects('viewer'))),
+        using: and(T, or(f.adminOf(), f.inProjects('viewer'))),
       },
       {
         name: 'project_members_insert_manager',
         table: 'project_members',
         command: 'insert',
-        withCheck: and(T, or(f.tenantRole('admin'), and(f.inProjects('manager'), `role <> 'owner'`))),
+        withCheck: and(T, or(f.adminOf(), and(f.inProjects('manager'), `role <> 'owner'`))),
       },
       {
         name: 'project_members_update_manager',
         table: 'project_members',
         command: 'update',
-        using: and(T, or(f.tenantRole('admin'), and(f.inProjects('manager'), `role <> 'owner'`))),
-        withCheck: and(T, or(f.tenantRole('admin'), and(f.inProjects('manager'), `role <> 'owner'`))),
+        using: and(T, or(f.adminOf(), and(f.inProjects('manager'), `role <> 'owner'`))),
+        withCheck: and(T, or(f.adminOf(), and(f.inProjects('manager'), `role <> 'owner'`))),
       },
       {
         name: 'project_members_delete_manager_or_self',
         table: 'project_members',
         command: 'delete',
-        using: and(T, or(f.tenantRole('admin'), and(f.inProjects('manager'), `role <> 'owner'`), U('user_id'))),
+        using: and(T, or(f.adminOf(), and(f.inProjects('manager'), `role <> 'owner'`), U('user_id'))),
       },
     ],
     // fixture row: the member's project membership (contributor)
@@ -253,26 +253,26 @@ const DECLARED: readonly TableAccess[] = [
         name: 'tasks_select_assignee_or_reviewer',
         table: 'tasks',
         command: 'select',
-        using: and(T, or(f.tenantRole('admin'), U('assignee_id'), f.inProjects('reviewer'))),
+        using: and(T, or(f.adminOf(), U('assignee_id'), f.inProjects('reviewer'))),
       },
       {
         name: 'tasks_insert_lead',
         table: 'tasks',
         command: 'insert',
-        withCheck: and(T, or(f.tenantRole('admin'), f.inProjects('lead'))),
+        withCheck: and(T, or(f.adminOf(), f.inProjects('lead'))),
       },
       {
         name: 'tasks_update_assignee_or_reviewer',
         table: 'tasks',
         command: 'update',
-        using: and(T, or(f.tenantRole('admin'), U('assignee_id'), f.inProjects('reviewer'))),
-        withCheck: and(T, or(f.tenantRole('admin'), U('assignee_id'), f.inProjects('reviewer'))),
+        using: and(T, or(f.adminOf(), U('assignee_id'), f.inProjects('reviewer'))),
+        withCheck: and(T, or(f.adminOf(), U('assignee_id'), f.inProjects('reviewer'))),
       },
       {
         name: 'tasks_delete_manager',
         table: 'tasks',
         command: 'delete',
-        using: and(T, or(f.tenantRole('admin'), f.inProjects('manager'))),
+        using: and(T, or(f.adminOf(), f.inProjects('manager'))),
       },
     ],
     // fixture: a task of project P assigned to the member
@@ -288,15 +288,15 @@ const DECLARED: readonly TableAccess[] = [
     const visible = and(
       T,
       or(
-        f.tenantRole('admin'),
+        f.adminOf(),
         f.inProjects('reviewer'),
         `task_id = any ((select app.my_assigned_task_ids())::uuid[])`,
       ),
     );
     const writers =
       table === 'reviews'
-        ? and(T, or(f.tenantRole('admin'), f.inProjects('reviewer')))
-        : and(T, or(f.tenantRole('admin'), `task_id = any ((select app.my_assigned_task_ids())::uuid[])`));
+        ? and(T, or(f.adminOf(), f.inProjects('reviewer')))
+        : and(T, or(f.adminOf(), `task_id = any ((select app.my_assigned_task_ids())::uuid[])`));
     return custom(
       table,
       [
@@ -341,26 +341,26 @@ const DECLARED: readonly TableAccess[] = [
         table: 'chat_sessions',
         command: 'select',
         // the starter too: a session is readable in the statement that creates it
-        using: and(T, or(f.tenantRole('admin'), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
+        using: and(T, or(f.adminOf(), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
       },
       {
         name: 'chat_sessions_insert_self',
         table: 'chat_sessions',
         command: 'insert',
-        withCheck: and(T, U('user_id'), or('project_id is null', f.inProjects('contributor'), f.tenantRole('admin'))),
+        withCheck: and(T, U('user_id'), or('project_id is null', f.inProjects('contributor'), f.adminOf())),
       },
       {
         name: 'chat_sessions_update_participant',
         table: 'chat_sessions',
         command: 'update',
-        using: and(T, or(f.tenantRole('admin'), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
-        withCheck: and(T, or(f.tenantRole('admin'), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
+        using: and(T, or(f.adminOf(), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
+        withCheck: and(T, or(f.adminOf(), U('user_id'), `id = any ((select app.my_session_ids())::uuid[])`)),
       },
       {
         name: 'chat_sessions_delete_owner',
         table: 'chat_sessions',
         command: 'delete',
-        using: and(T, or(f.tenantRole('admin'), U('user_id'))),
+        using: and(T, or(f.adminOf(), U('user_id'))),
       },
     ],
     // fixture: a session of project P started by the member
