@@ -19,6 +19,9 @@ import {
   createAgentTask,
   createTask,
   deleteAgentTasks,
+  reviewVersion,
+  startTask,
+  submitVersion,
   updateAgentTask,
 } from '../src/queries/tasks.js';
 import { rows } from '../src/queries/util.js';
@@ -107,6 +110,46 @@ describeBackends('seed workflows', (t) => {
       rows<{ n: number }>(tx, sql`select count(*)::int as n from projects where id = ${w.projectA}`),
     );
     expect(shared[0]!.n).toBe(1);
+  });
+
+  it('seed 000 with two approvals: a version is accepted when two reviewers approved it, each once; one rejection moves it back', async () => {
+    const { db } = t();
+    // the project owner is the tenant owner; admin and owner review, member does the work
+    const project = await withActor(db, as('owner'), (tx) =>
+      createProject(tx, { tenantId: w.tenantA, name: 'Two keys', requiredApprovals: 2 }),
+    );
+    await withActor(db, as('owner'), async (tx) => {
+      await tx.insert(s.projectMembers).values([
+        { tenantId: w.tenantA, projectId: project.id, userId: w.users.member, role: 'contributor' },
+        { tenantId: w.tenantA, projectId: project.id, userId: w.users.viewer, role: 'reviewer' },
+      ]);
+    });
+    const submitted = async () => {
+      const task = await withActor(db, as('owner'), (tx) =>
+        createTask(tx, { tenantId: w.tenantA, projectId: project.id, title: 'Check', assigneeId: w.users.member }),
+      );
+      await withActor(db, as('member'), async (tx) => {
+        await startTask(tx, { tenantId: w.tenantA, taskId: task.id });
+        await submitVersion(tx, { tenantId: w.tenantA, taskId: task.id, outputData: { ok: true } });
+      });
+      return task.id;
+    };
+    const review = (who: keyof World['users'], taskId: string, decision: 'approve' | 'reject') =>
+      withActor(db, as(who), (tx) => reviewVersion(tx, { tenantId: w.tenantA, taskId, version: 1, decision }));
+
+    const a = await submitted();
+    expect((await review('viewer', a, 'approve')).task.status).toBe('awaiting_review');
+    // the same reviewer twice does not make two approvals
+    await expect(review('viewer', a, 'approve')).rejects.toThrow();
+    // nor does a raw UPDATE complete the task with one approval
+    expect(
+      await sqlState(withActor(db, as('owner'), (tx) => tx.execute(sql`update tasks set status = 'completed' where id = ${a}`))),
+    ).toBeDefined();
+    expect((await review('owner', a, 'approve')).task.status).toBe('completed');
+
+    const b = await submitted();
+    await review('viewer', b, 'approve');
+    expect((await review('owner', b, 'reject')).task.status).toBe('rejected');
   });
 
   it('agent tasks are deleted with their logs by their owner (by status), never by a raw DELETE of history', async () => {

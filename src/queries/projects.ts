@@ -19,6 +19,8 @@ export const createProjectParams = z.strictObject({
   isPersonal: z.boolean().default(false),
   /** How its tasks are completed: by an approving review (seed 000), or directly by the assignee (seed 003). */
   taskWorkflow: z.enum(['review', 'direct']).default('review'),
+  /** In a review workflow, how many reviewers must approve a version (1..10). */
+  requiredApprovals: z.number().int().min(1).max(10).default(1),
 });
 
 /** Creates a project owned by the acting user (run under `withActor`; tenant members). */
@@ -34,6 +36,7 @@ export async function createProject(db: DbOrTx, params: z.input<typeof createPro
         isPublic: p.isPublic,
         isPersonal: p.isPersonal,
         taskWorkflow: p.taskWorkflow,
+        requiredApprovals: p.requiredApprovals,
         ownerId: sql`app.current_user_id()`,
       })
       .returning();

@@ -164,6 +164,10 @@ export const createDeliverableParams = z.strictObject({
   name: nonBlank(200),
   type: z.enum(deliverableType.enumValues),
   schemaId: id.optional(),
+  /** Overrides the project's workflow for this deliverable's tasks (seed 000 review, seed 003 direct). */
+  taskWorkflow: z.enum(['review', 'direct']).optional(),
+  /** Overrides the project's required approvals (1..10). */
+  requiredApprovals: z.number().int().min(1).max(10).optional(),
 });
 
 export async function createDeliverable(
@@ -174,7 +178,12 @@ export async function createDeliverable(
   return single(db, async (tx) => {
     const [row] = await tx
       .insert(deliverables)
-      .values({ ...p, schemaId: p.schemaId ?? null })
+      .values({
+        ...p,
+        schemaId: p.schemaId ?? null,
+        taskWorkflow: p.taskWorkflow ?? null,
+        requiredApprovals: p.requiredApprovals ?? null,
+      })
       .returning();
     return row!;
   });

@@ -56,6 +56,8 @@ export const projects = pgTable(
     /** Last project version number (project_versions), assigned by `app.next_project_version`. */
     currentVersion: integer('current_version').notNull().default(0),
     taskWorkflow: taskWorkflow('task_workflow').notNull().default('review'),
+    /** In a review workflow: how many reviewers must approve a version (seed 000: one by default). */
+    requiredApprovals: integer('required_approvals').notNull().default(1),
     templateId: text('template_id'),
     logoUrl: text('logo_url'),
     colorPalette: jsonb('color_palette'),
@@ -88,6 +90,7 @@ export const projects = pgTable(
     index('projects_name_search_idx').using('gin', sql`to_tsvector('english', ${t.name})`),
     check('projects_name_not_empty', sql`length(btrim(${t.name})) > 0`),
     check('projects_current_version_non_negative', sql`${t.currentVersion} >= 0`),
+    check('projects_required_approvals_range', sql`${t.requiredApprovals} between 1 and 10`),
     check('projects_personal_has_owner', sql`not ${t.isPersonal} or ${t.ownerId} is not null`),
   ],
 );

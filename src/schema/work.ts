@@ -95,9 +95,12 @@ export const deliverables = pgTable(
     type: deliverableType('type').notNull(),
     /** Overrides the project's task workflow for this deliverable's tasks (NULL: the project's). */
     taskWorkflow: taskWorkflow('task_workflow'),
+    /** Overrides the project's required approvals for this deliverable's tasks (NULL: the project's). */
+    requiredApprovals: integer('required_approvals'),
     createdAt: createdAt(),
   },
   (t) => [
+    check('deliverables_required_approvals_range', sql`${t.requiredApprovals} is null or ${t.requiredApprovals} between 1 and 10`),
     primaryKey({ name: 'deliverables_pkey', columns: [t.tenantId, t.id] }),
     projectFk('deliverables', t),
     foreignKey({

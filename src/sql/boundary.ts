@@ -108,17 +108,21 @@ DECLARE
   workflow public.task_workflow;
   actor uuid := app.current_user_id();
 BEGIN
-  IF NEW.status = 'completed' AND OLD.status IS DISTINCT FROM 'completed' AND NOT EXISTS (
-       SELECT 1 FROM public.reviews r
+  IF NEW.status = 'completed' AND OLD.status IS DISTINCT FROM 'completed' AND (
+       SELECT count(DISTINCT r.reviewer_id) FROM public.reviews r
         WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.id AND r.version = NEW.current_version
-          AND r.decision = 'approve') THEN
-    -- without an approving review: only in a direct workflow, by the assignee or a project lead
+          AND r.decision = 'approve') < (
+       SELECT coalesce(d.required_approvals, p.required_approvals, 1)
+         FROM public.projects p
+         LEFT JOIN public.deliverables d ON d.tenant_id = NEW.tenant_id AND d.id = NEW.deliverable_id
+        WHERE p.tenant_id = NEW.tenant_id AND p.id = NEW.project_id) THEN
+    -- without the approvals required: only in a direct workflow, by the assignee or a project lead
     SELECT coalesce(d.task_workflow, p.task_workflow) INTO workflow
       FROM public.projects p
       LEFT JOIN public.deliverables d ON d.tenant_id = NEW.tenant_id AND d.id = NEW.deliverable_id
      WHERE p.tenant_id = NEW.tenant_id AND p.id = NEW.project_id;
     IF workflow IS DISTINCT FROM 'direct' THEN
-      RAISE EXCEPTION 'task % can be completed only by an approving review of its latest version', NEW.id
+      RAISE EXCEPTION 'task % can be completed only by the approving reviews its latest version requires', NEW.id
         USING ERRCODE = '${SQLSTATE.invalidTransition}', TABLE = 'tasks', COLUMN = 'status';
     END IF;
     IF actor IS NOT NULL AND actor IS DISTINCT FROM NEW.assignee_id AND NOT app.has_tenant_role('admin')

@@ -207,6 +207,8 @@ DECLARE
   t record;
   author uuid;
   actor uuid := app.current_user_id();
+  needed integer;
+  approvals integer;
 BEGIN
   SELECT status, current_version, project_id INTO t FROM public.tasks
    WHERE tenant_id = NEW.tenant_id AND id = NEW.task_id FOR UPDATE;
@@ -219,8 +221,9 @@ BEGIN
       USING ERRCODE = '${SQLSTATE.reviewRule}', TABLE = 'reviews';
   END IF;
   IF EXISTS (SELECT 1 FROM public.reviews r
-              WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.task_id AND r.version = NEW.version AND r.id <> NEW.id) THEN
-    RAISE EXCEPTION 'version % of task % has a decision already', NEW.version, NEW.task_id
+              WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.task_id AND r.version = NEW.version
+                AND r.reviewer_id IS NOT DISTINCT FROM NEW.reviewer_id AND r.id <> NEW.id) THEN
+    RAISE EXCEPTION 'version % of task % has this reviewer''s decision already', NEW.version, NEW.task_id
       USING ERRCODE = '${SQLSTATE.reviewRule}', TABLE = 'reviews';
   END IF;
   IF NEW.reviewer_id IS NULL THEN
@@ -246,13 +249,27 @@ BEGIN
     RAISE EXCEPTION 'user % may not review in this project', NEW.reviewer_id
       USING ERRCODE = '${SQLSTATE.forbidden}', TABLE = 'reviews';
   END IF;
-  -- the decision moves the task, whoever inserted the review: a second decision on this
-  -- version then finds the task moved on
-  UPDATE public.tasks SET status = CASE NEW.decision
-      WHEN 'approve' THEN 'completed'::public.task_status
-      WHEN 'reject' THEN 'rejected'::public.task_status
-      ELSE 'awaiting_clarification'::public.task_status END
-   WHERE tenant_id = NEW.tenant_id AND id = NEW.task_id;
+  -- the decision moves the task, whoever inserted the review: a rejection or a request for
+  -- changes at once; approval when the version has the approvals the project (or the task's
+  -- deliverable) requires. The task row is locked above, so racing reviewers count in turn,
+  -- and a decision after the task moved on finds it no longer awaiting review.
+  IF NEW.decision = 'approve' THEN
+    SELECT coalesce(d.required_approvals, p.required_approvals, 1) INTO needed
+      FROM public.tasks k
+      JOIN public.projects p ON p.tenant_id = k.tenant_id AND p.id = k.project_id
+      LEFT JOIN public.deliverables d ON d.tenant_id = k.tenant_id AND d.id = k.deliverable_id
+     WHERE k.tenant_id = NEW.tenant_id AND k.id = NEW.task_id;
+    SELECT count(DISTINCT r.reviewer_id) INTO approvals FROM public.reviews r
+     WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.task_id AND r.version = NEW.version AND r.decision = 'approve';
+    IF approvals >= coalesce(needed, 1) THEN
+      UPDATE public.tasks SET status = 'completed' WHERE tenant_id = NEW.tenant_id AND id = NEW.task_id;
+    END IF;
+  ELSE
+    UPDATE public.tasks SET status = CASE NEW.decision
+        WHEN 'reject' THEN 'rejected'::public.task_status
+        ELSE 'awaiting_clarification'::public.task_status END
+     WHERE tenant_id = NEW.tenant_id AND id = NEW.task_id;
+  END IF;
   RETURN NULL;
 END
 $fn$`);
