@@ -19,6 +19,7 @@ import {
 } from '../src/queries/errors.js';
 import { issueApiKey, revokeApiKey } from '../src/queries/apiKeys.js';
 import { appendRevision, createDocument } from '../src/queries/documents.js';
+import { appendAgentLog, createAgentTask } from '../src/queries/tasks.js';
 import { tablesByName } from '../src/rls/drizzle.js';
 import * as s from '../src/schema/index.js';
 import { KEPT_USER_REFERENCES, userReferenceColumns } from '../src/sql/purge.js';
@@ -454,4 +455,36 @@ describeBackends('erasure of a global-workspace user (seed 001: everyone owns a 
     )[0]!;
     expect(left).toEqual({ projects: 0, docs: 0, revs: 0, members: 0, admin: 1 });
   });
+});
+
+describeBackends('erasure completes for every kind of user', (t) => {
+  it('tenant owner, reviewer (admin), author and agent-task owner (member), viewer: nothing of each remains, others’ history stays', async () => {
+    const { db } = t();
+    const w = await createWorld(db, 'shapes');
+    await seedEveryTable(db, w);
+    // the viewer also owns an agent task with logs; the admin reviewed; the owner authored a document
+    await withActor(db, { userId: w.users.viewer, tenantId: w.tenantA }, async (tx) => {
+      const task = await createAgentTask(tx, { tenantId: w.tenantA, prompt: 'p' });
+      await appendAgentLog(tx, { tenantId: w.tenantA, taskId: task.id, level: 'info', message: 'm' });
+    });
+    const revisionsBefore = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from document_revisions where tenant_id = ${w.tenantA}`),
+    )[0]!.n;
+    for (const who of ['admin', 'member', 'viewer', 'owner'] as const) {
+      const user = w.users[who];
+      // an owner's erasure is filed by an owner (themselves here); the others by the owner
+      const req = await withActor(db, { userId: w.users.owner, tenantId: w.tenantA }, (tx) =>
+        requestDeletion(tx, { tenantId: w.tenantA, scope: 'user', userId: user }),
+      );
+      await deletionDryRun(db, { tenantId: w.tenantA, requestId: req.id });
+      const out = await executeDeletion(db, { tenantId: w.tenantA, requestId: req.id, batchSize: 50 });
+      expect([who, out.done]).toEqual([who, true]);
+      expect([who, await references(db, w.tenantA, user)]).toEqual([who, { 'deletion_requests.user_id': 1 }]);
+    }
+    // revisions written by others are history: those of the erased authors stay, de-identified
+    const revisionsAfter = rowsOf<{ n: number; named: number }>(
+      await db.execute(sql`select count(*)::int as n, count(created_by)::int as named from document_revisions where tenant_id = ${w.tenantA}`),
+    )[0]!;
+    expect(revisionsAfter.n).toBe(revisionsBefore);
+  }, 120_000);
 });

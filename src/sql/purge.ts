@@ -115,7 +115,9 @@ export const KEPT_USER_REFERENCES: readonly string[] = ['deletion_requests.user_
 
 /** The user-scope purge, in execution order. */
 export function userPurgeSteps(): PurgeStep[] {
-  const deleted = new Set(USER_DELETES.map((s) => s.table));
+  // tables whose every row of the user is deleted need no NULL step (projects: only the
+  // personal ones are deleted; the user's references in shared projects are NULLed)
+  const deleted = new Set(USER_DELETES.map((s) => s.table).filter((t) => t !== 'projects'));
   const nulls: PurgeStep[] = userReferenceColumns()
     .filter(([t, c]) => !deleted.has(t) && t !== 'audit_logs' && !KEPT_USER_REFERENCES.includes(`${t}.${c}`))
     .map(([table, column]) => ({
