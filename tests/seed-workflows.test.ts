@@ -152,6 +152,51 @@ describeBackends('seed workflows', (t) => {
     expect((await review('owner', b, 'reject')).task.status).toBe('rejected');
   });
 
+  it('the smaller seed rules: immutable system admins, many metrics per evaluation, unique Stripe ids, audited projects/tasks/reviews, time indexes', async () => {
+    const { db } = t();
+    // seed 004: an immutable system admin is neither removed nor made mutable, even by the service role
+    const [fixed] = await db.insert(s.users).values({ email: `root-${Date.now()}@example.test` }).returning();
+    const [temp] = await db.insert(s.users).values({ email: `temp-${Date.now()}@example.test` }).returning();
+    await db.insert(s.systemAdmins).values([{ userId: fixed!.id }, { userId: temp!.id, immutable: false }]);
+    await rejectsWith(withService(db, (tx) => tx.delete(s.systemAdmins).where(sql`user_id = ${fixed!.id}`)), AppendOnlyError);
+    await rejectsWith(withService(db, (tx) => tx.update(s.systemAdmins).set({ immutable: false }).where(sql`user_id = ${fixed!.id}`)), AppendOnlyError);
+    await withService(db, (tx) => tx.delete(s.systemAdmins).where(sql`user_id = ${temp!.id}`));
+    // seed 004: metrics are rows of their own, several per evaluation
+    const [ev] = await db.insert(s.ragEvaluations).values({ tenantId: w.tenantA, query: 'q' }).returning();
+    await db.insert(s.ragMetrics).values([
+      { tenantId: w.tenantA, evaluationId: ev!.id, relevanceScore: 0.4 },
+      { tenantId: w.tenantA, evaluationId: ev!.id, relevanceScore: 0.6 },
+    ]);
+    // seed 002: Stripe's ids are unique
+    await db.insert(s.subscriptions).values({ tenantId: w.tenantA, stripeCustomerId: 'cus_1', stripeSubscriptionId: 'sub_1' }).onConflictDoNothing();
+    expect(
+      await sqlState(db.insert(s.subscriptions).values({ tenantId: w.tenantB, stripeCustomerId: 'cus_2', stripeSubscriptionId: 'sub_1' })),
+    ).toBe('23505');
+    // seeds 000/001: projects, tasks and reviews are audited
+    const project = await withActor(db, as('admin'), (tx) => createProject(tx, { tenantId: w.tenantA, name: 'Audited' }));
+    await withActor(db, as('admin'), (tx) =>
+      createTask(tx, { tenantId: w.tenantA, projectId: project.id, title: 'audited task', assigneeId: w.users.member }),
+    );
+    const audited = await rows<{ table_name: string }>(
+      db,
+      sql`select distinct table_name from audit_logs where tenant_id = ${w.tenantA} and table_name in ('projects', 'tasks', 'reviews')`,
+    );
+    expect(audited.map((r) => r.table_name)).toEqual(expect.arrayContaining(['projects', 'tasks']));
+    const triggers = await rows<{ t: string }>(
+      db,
+      sql`select tgname as t from pg_trigger where tgname in ('projects_audit', 'tasks_audit', 'reviews_audit') order by 1`,
+    );
+    expect(triggers.map((r) => r.t)).toEqual(['projects_audit', 'reviews_audit', 'tasks_audit']);
+    // time-ordered tables list by (tenant_id, created_at)
+    const missing = await rows<{ t: string }>(
+      db,
+      sql`select t from unnest(array['agent_failures','agent_tasks','artifacts','chat_sessions','credit_consumptions','documents',
+                 'file_uploads','fragments','projects','rag_reports','reviews','task_events','tasks','token_purchases','chunks']) t
+          where not exists (select 1 from pg_indexes i where i.tablename = t and i.indexdef like '%(tenant_id, created_at)%')`,
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('agent tasks are deleted with their logs by their owner (by status), never by a raw DELETE of history', async () => {
     const make = (who: keyof World['users']) =>
       withActor(t().db, as(who), async (tx) => {

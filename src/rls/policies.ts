@@ -552,8 +552,10 @@ const COLUMN_RULES: Record<
   token_purchases: { audited: true },
   tenant_llm_configs: { audited: true },
   tenant_quotas: { audited: true },
-  tasks: { counterColumns: ['current_version'] },
-  projects: { counterColumns: ['current_version'] },
+  // seeds 000/001 audit projects, tasks and reviews
+  tasks: { counterColumns: ['current_version'], audited: true },
+  projects: { counterColumns: ['current_version'], audited: true },
+  reviews: { audited: true },
   agent_tasks: { counterColumns: ['log_count'] },
   chat_sessions: { counterColumns: ['last_sequence'] },
 };

@@ -85,6 +85,7 @@ export const agentFailures = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    index('agent_failures_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'agent_failures_pkey', columns: [t.tenantId, t.id] }),
     foreignKey({
       name: 'agent_failures_agent_run_id_fk',
@@ -120,6 +121,7 @@ export const agentTasks = pgTable(
     ...lifecycleDates(),
   },
   (t) => [
+    index('agent_tasks_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     ...tenantRowKeys('agent_tasks', t),
     projectFk('agent_tasks', t),
     // a user's tasks, newest first (seed 002 idx_tasks_user_id / idx_tasks_created_at)
@@ -187,6 +189,7 @@ export const fragments = pgTable(
     ...lifecycleDates(),
   },
   (t) => [
+    index('fragments_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     ...tenantRowKeys('fragments', t),
     projectFk('fragments', t),
     index('fragments_tenant_id_project_id_idx').on(t.tenantId, t.projectId),

@@ -64,6 +64,11 @@ export const subscriptions = pgTable(
     ...lifecycleDates(),
   },
   (t) => [
+    // seed 002: Stripe's ids are unique (webhooks look subscriptions up by them)
+    uniqueIndex('subscriptions_stripe_customer_id_unique').on(t.stripeCustomerId).where(sql`${t.stripeCustomerId} is not null`),
+    uniqueIndex('subscriptions_stripe_subscription_id_unique')
+      .on(t.stripeSubscriptionId)
+      .where(sql`${t.stripeSubscriptionId} is not null`),
     check('subscriptions_base_token_limit_non_negative', sql`${t.baseTokenLimit} >= 0`),
     check('subscriptions_additional_tokens_non_negative', sql`${t.additionalTokens} >= 0`),
     check(
@@ -89,6 +94,7 @@ export const tokenPurchases = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    index('token_purchases_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     ...tenantRowKeys('token_purchases', t),
     // webhook idempotency
     uniqueIndex('token_purchases_tenant_id_payment_intent_unique').on(t.tenantId, t.stripePaymentIntentId),
@@ -151,6 +157,7 @@ export const creditConsumptions = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    index('credit_consumptions_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'credit_consumptions_pkey', columns: [t.tenantId, t.idempotencyKey] }),
     foreignKey({
       name: 'credit_consumptions_tenant_id_fk',

@@ -55,6 +55,7 @@ export const chatSessions = pgTable(
     deletedAt: deletedAt(),
   },
   (t) => [
+    index('chat_sessions_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     ...tenantRowKeys('chat_sessions', t),
     projectFk('chat_sessions', t),
     uniqueIndex('chat_sessions_tenant_id_external_id_unique')

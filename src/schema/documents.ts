@@ -69,6 +69,7 @@ export const documents = pgTable(
     deletedAt: deletedAt(),
   },
   (t) => [
+    index('documents_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'documents_pkey', columns: [t.tenantId, t.id] }),
     projectFk('documents', t),
     // documents of a project by kind (seed 003 documents_project_idx)

@@ -50,6 +50,8 @@ export const ragMetrics = pgTable(
   'rag_metrics',
   {
     tenantId: tenantId(),
+    /** Seed 004: metrics are rows of their own; an evaluation may be measured many times. */
+    id: rowId(),
     evaluationId: uuid('evaluation_id').notNull(),
     faithfulnessScore: score('faithfulness_score'),
     relevanceScore: score('relevance_score'),
@@ -60,7 +62,8 @@ export const ragMetrics = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ name: 'rag_metrics_pkey', columns: [t.tenantId, t.evaluationId] }),
+    primaryKey({ name: 'rag_metrics_pkey', columns: [t.tenantId, t.id] }),
+    index('rag_metrics_tenant_id_evaluation_id_created_at_idx').on(t.tenantId, t.evaluationId, t.createdAt),
     foreignKey({
       name: 'rag_metrics_evaluation_id_fk',
       columns: [t.tenantId, t.evaluationId],
@@ -87,6 +90,7 @@ export const ragReports = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    index('rag_reports_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'rag_reports_pkey', columns: [t.tenantId, t.id] }),
     foreignKey({
       name: 'rag_reports_evaluation_id_fk',

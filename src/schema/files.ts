@@ -47,6 +47,7 @@ export const artifacts = pgTable(
     ...lifecycleDates(),
   },
   (t) => [
+    index('artifacts_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'artifacts_pkey', columns: [t.tenantId, t.id] }),
     projectFk('artifacts', t),
     foreignKey({
@@ -170,6 +171,7 @@ export const fileUploads = pgTable(
     ...lifecycleDates(),
   },
   (t) => [
+    index('file_uploads_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     ...tenantRowKeys('file_uploads', t),
     projectFk('file_uploads', t),
     index('file_uploads_user_id_idx').on(t.userId),

@@ -90,6 +90,9 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
+    uniqueIndex('users_stripe_customer_id_unique')
+      .on(t.stripeCustomerId)
+      .where(sql`${t.stripeCustomerId} is not null`),
     uniqueIndex('users_phone_unique')
       .on(t.phone)
       .where(sql`${t.phone} is not null`),

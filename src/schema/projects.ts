@@ -72,6 +72,7 @@ export const projects = pgTable(
     deletedAt: deletedAt(),
   },
   (t) => [
+    index('projects_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'projects_pkey', columns: [t.tenantId, t.id] }),
     foreignKey({ name: 'projects_tenant_id_fk', columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete(
       'cascade',

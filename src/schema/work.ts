@@ -136,6 +136,7 @@ export const tasks = pgTable(
     ...lifecycleDates(),
   },
   (t) => [
+    index('tasks_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'tasks_pkey', columns: [t.tenantId, t.id] }),
     projectFk('tasks', t),
     foreignKey({
@@ -221,6 +222,7 @@ export const reviews = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    index('reviews_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'reviews_pkey', columns: [t.tenantId, t.id] }),
     foreignKey({
       name: 'reviews_project_id_fk',
@@ -256,6 +258,7 @@ export const taskEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    index('task_events_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     primaryKey({ name: 'task_events_pkey', columns: [t.tenantId, t.id] }),
     foreignKey({
       name: 'task_events_project_id_fk',

@@ -207,6 +207,21 @@ END
 $fn$`);
   s.push(...trig('projects_owner_member', 'projects', 'AFTER INSERT', 'app.project_owner_member()'));
 
+  // ------------------------------------------------------------ immutable system admins (seed 004)
+  // An immutable system admin is neither removed nor made mutable, except by the erasure path.
+  s.push(`CREATE OR REPLACE FUNCTION app.system_admin_immutable() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF OLD.immutable AND coalesce(current_setting('app.history_purge', true), 'off') <> 'on' THEN
+    RAISE EXCEPTION 'system admin % is immutable (% refused)', OLD.user_id, TG_OP
+      USING ERRCODE = '${SQLSTATE.appendOnly}', TABLE = 'system_admins';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END
+$fn$`);
+  s.push(...trig('system_admins_immutable', 'system_admins', 'BEFORE UPDATE OR DELETE', 'app.system_admin_immutable()'));
+
   // ------------------------------------------------------------ agent task clean-up (seed 002)
   // Deleting an agent task deletes its append-only logs with it, through this one path: the
   // task's owner or a tenant admin, never a raw DELETE of history.

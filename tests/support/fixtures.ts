@@ -273,8 +273,8 @@ export async function seedEveryTable(db: Db, w: World): Promise<Record<string, R
 
   const ev1 = await one(await db.insert(s.ragEvaluations).values({ tenantId: t, query: 'q?' }).returning());
   keys.rag_evaluations = { tenant_id: t, id: ev1.id };
-  await db.insert(s.ragMetrics).values({ tenantId: t, evaluationId: ev1.id, relevanceScore: 0.5 });
-  keys.rag_metrics = { tenant_id: t, evaluation_id: ev1.id };
+  const metric = await one(await db.insert(s.ragMetrics).values({ tenantId: t, evaluationId: ev1.id, relevanceScore: 0.5 }).returning());
+  keys.rag_metrics = { tenant_id: t, id: metric.id };
   const rep = await one(
     await db.insert(s.ragReports).values({ tenantId: t, evaluationId: ev1.id, reportUrl: 'https://r' }).returning(),
   );
