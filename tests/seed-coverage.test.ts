@@ -9,6 +9,7 @@ import { getTableConfig } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../src/db.js';
 import { tablesByName } from '../src/rls/drizzle.js';
+import { supabaseStatements } from '../src/supabase/index.js';
 
 const root = join(import.meta.dirname, '..');
 const seedsDir = join(root, '..', 'shared', 'seeds');
@@ -16,6 +17,8 @@ const doc = readFileSync(join(root, 'docs', 'seed-coverage.md'), 'utf8');
 const migrations = readdirSync(MIGRATIONS_FOLDER)
   .filter((f) => f.endsWith('.sql'))
   .map((f) => readFileSync(join(MIGRATIONS_FOLDER, f), 'utf8'))
+  // the opt-in Supabase SQL (ai-platform-db/supabase) counts as a home too
+  .concat(supabaseStatements())
   .join('\n');
 
 interface Row {
