@@ -167,11 +167,15 @@ describeBackends('seed workflows', (t) => {
       { tenantId: w.tenantA, evaluationId: ev!.id, relevanceScore: 0.4 },
       { tenantId: w.tenantA, evaluationId: ev!.id, relevanceScore: 0.6 },
     ]);
-    // seed 002: Stripe's ids are unique
-    await db.insert(s.subscriptions).values({ tenantId: w.tenantA, stripeCustomerId: 'cus_1', stripeSubscriptionId: 'sub_1' }).onConflictDoNothing();
-    expect(
-      await sqlState(db.insert(s.subscriptions).values({ tenantId: w.tenantB, stripeCustomerId: 'cus_2', stripeSubscriptionId: 'sub_1' })),
-    ).toBe('23505');
+    // seed 002: a webhook finds the subscription by Stripe's id through an index; the user's
+    // Stripe customer id is unique (users are global, so the index needs no tenant)
+    const plan = await rows<{ plan: string }>(
+      db,
+      sql`select indexdef as plan from pg_indexes where indexname in ('subscriptions_stripe_subscription_id_idx', 'subscriptions_stripe_customer_id_idx')`,
+    );
+    expect(plan).toHaveLength(2);
+    await db.update(s.users).set({ stripeCustomerId: 'cus_seed' }).where(sql`id = ${w.users.member}`);
+    expect(await sqlState(db.update(s.users).set({ stripeCustomerId: 'cus_seed' }).where(sql`id = ${w.users.viewer}`))).toBe('23505');
     // seeds 000/001: projects, tasks and reviews are audited
     const project = await withActor(db, as('admin'), (tx) => createProject(tx, { tenantId: w.tenantA, name: 'Audited' }));
     await withActor(db, as('admin'), (tx) =>

@@ -64,9 +64,11 @@ export const subscriptions = pgTable(
     ...lifecycleDates(),
   },
   (t) => [
-    // seed 002: Stripe's ids are unique (webhooks look subscriptions up by them)
-    uniqueIndex('subscriptions_stripe_customer_id_unique').on(t.stripeCustomerId).where(sql`${t.stripeCustomerId} is not null`),
-    uniqueIndex('subscriptions_stripe_subscription_id_unique')
+    // seed 002: webhooks look subscriptions up by Stripe's ids. Indexed, not unique across
+    // tenants: a unique index without tenant_id cannot hold on a table distributed by tenant
+    // (Citus); Stripe itself issues each id once, and a tenant has one subscription (its key).
+    index('subscriptions_stripe_customer_id_idx').on(t.stripeCustomerId).where(sql`${t.stripeCustomerId} is not null`),
+    index('subscriptions_stripe_subscription_id_idx')
       .on(t.stripeSubscriptionId)
       .where(sql`${t.stripeSubscriptionId} is not null`),
     check('subscriptions_base_token_limit_non_negative', sql`${t.baseTokenLimit} >= 0`),
