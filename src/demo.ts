@@ -8,6 +8,9 @@ import { sql } from 'drizzle-orm';
 import { withActor, withService } from './actor.js';
 import { issueApiKey } from './queries/apiKeys.js';
 import { verifyApiKey } from './jobs/apiKeys.js';
+import { createTenant, inviteUser } from './jobs/tenants.js';
+import { createProject } from './queries/projects.js';
+import { addProjectMember, registerEmbeddingModel } from './queries/tenants.js';
 import { appendMessage, createSession, searchMessages } from './queries/conversations.js';
 import { consumeCredits, grantCredits } from './queries/metering.js';
 import { createDb, createEmbeddedDb, migrate, type Db } from './db.js';
@@ -82,42 +85,29 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
       },
     );
 
-    const world = await step('Two tenants, their users and roles (written by the migration owner)', async () => {
+    const world = await step('Two tenants, their people and a project, through the set-up operations', async () => {
       const suffix = Date.now().toString(36);
-      const [acme] = await db
-        .insert(s.tenants)
-        .values({ name: 'Acme Engineering', slug: `acme-${suffix}` })
-        .returning();
-      const [globex] = await db
-        .insert(s.tenants)
-        .values({ name: 'Globex', slug: `globex-${suffix}` })
-        .returning();
-      const user = async (email: string, fullName: string) =>
-        (
-          await db
-            .insert(s.users)
-            .values({ email: `${email.replace('@', `+${suffix}@`)}`, fullName })
-            .returning()
-        )[0]!;
-      const ada = await user('ada@acme.test', 'Ada (lead)');
-      const ben = await user('ben@acme.test', 'Ben (engineer)');
-      const gus = await user('gus@globex.test', 'Gus (Globex)');
-      await db.insert(s.tenantMemberships).values([
-        { tenantId: acme!.id, userId: ada.id, role: 'admin' },
-        { tenantId: acme!.id, userId: ben.id, role: 'member' },
-        { tenantId: globex!.id, userId: gus.id, role: 'owner' },
-      ]);
-      const [bridge] = await db
-        .insert(s.projects)
-        .values({ tenantId: acme!.id, name: 'Harbour bridge', createdBy: ada.id })
-        .returning();
-      await db.insert(s.projectMembers).values([
-        { tenantId: acme!.id, projectId: bridge!.id, userId: ada.id, role: 'lead' },
-        { tenantId: acme!.id, projectId: bridge!.id, userId: ben.id, role: 'contributor' },
-      ]).onConflictDoNothing();
-      log(`  Acme: Ada (admin, project lead), Ben (member, contributor) — project "Harbour bridge"`);
+      // sign-ups are the identity provider's (on Supabase, the auth.users sync writes these rows)
+      const signUp = async (email: string, fullName: string) =>
+        (await db.insert(s.users).values({ email: email.replace('@', `+${suffix}@`), fullName }).returning())[0]!;
+      const ada = await signUp('ada@acme.test', 'Ada (owner)');
+      const gus = await signUp('gus@globex.test', 'Gus (Globex)');
+      const { tenant: acme } = await createTenant(db, { name: 'Acme Engineering', slug: `acme-${suffix}`, ownerId: ada.id });
+      const { tenant: globex } = await createTenant(db, { name: 'Globex', slug: `globex-${suffix}`, ownerId: gus.id });
+      const { user: ben } = await inviteUser(db, {
+        tenantId: acme.id,
+        email: `ben+${suffix}@acme.test`,
+        role: 'member',
+        invitedBy: ada.id,
+      });
+      const asAda = { userId: ada.id, tenantId: acme.id };
+      const bridge = await withActor(db, asAda, (tx) => createProject(tx, { tenantId: acme.id, name: 'Harbour bridge' }));
+      await withActor(db, asAda, (tx) =>
+        addProjectMember(tx, { tenantId: acme.id, projectId: bridge.id, userId: ben.id, role: 'contributor' }),
+      );
+      log(`  Acme: Ada (owner, creates the project "Harbour bridge"), Ben (invited by Ada, contributor)`);
       log(`  Globex: Gus (owner)`);
-      return { acme: acme!.id, globex: globex!.id, ada: ada.id, ben: ben.id, gus: gus.id, bridge: bridge!.id };
+      return { acme: acme.id, globex: globex.id, ada: ada.id, ben: ben.id, gus: gus.id, bridge: bridge.id };
     });
     const asBen = <T>(fn: Parameters<typeof withActor<T>>[2]) =>
       withActor(db, { userId: world.ben, tenantId: world.acme }, fn);
@@ -196,13 +186,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
         'Cable stay fatigue inspection schedule',
         'Wind tunnel test results for the deck section',
       ];
-      const model = await withActor(db, { userId: world.ada, tenantId: world.acme }, async (tx) => {
-        const [m] = await tx
-          .insert(s.embeddingModels)
-          .values({ tenantId: world.acme, name: 'toy-384', dimensions: 384 })
-          .returning();
-        return m!;
-      });
+      const model = await withActor(db, { userId: world.ada, tenantId: world.acme }, (tx) =>
+        registerEmbeddingModel(tx, { tenantId: world.acme, name: 'toy-384', dimensions: 384 }),
+      );
       const ingested = await asBen((tx) =>
         ingestChunks(tx, {
           tenantId: world.acme,
