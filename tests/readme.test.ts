@@ -49,7 +49,8 @@ function asModule(block: string): string {
 }
 
 describeBackends('README examples, as written', (t) => {
-  const dir = join(root, 'tests', `.readme-${process.pid}-${Date.now().toString(36)}`);
+  // one directory per backend: an imported module is cached by its path, and must run again
+  const dir = join(root, 'tests', `.readme-${process.pid}-${randomUUID().slice(0, 8)}`);
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
     const { db } = t();

@@ -68,7 +68,8 @@ describeBackends('seed workflows', (t) => {
     );
     const { document } = await withActor(t().db, as('member'), async (tx) => {
       const d = await createDocument(tx, { tenantId: w.tenantA, projectId: mine.id, kind: 'other', title: 'private', content: {} });
-      await createSession(tx, { tenantId: w.tenantA, projectId: mine.id, title: 'private chat' });
+      const chat = await createSession(tx, { tenantId: w.tenantA, projectId: mine.id, title: 'private chat' });
+      await appendMessage(tx, { tenantId: w.tenantA, sessionId: chat.id, role: 'user', content: 'a private thought' });
       await createTask(tx, { tenantId: w.tenantA, projectId: mine.id, title: 'private task', assigneeId: w.users.member });
       return d;
     });
@@ -81,10 +82,13 @@ describeBackends('seed workflows', (t) => {
                    + (select count(*)::int from document_revisions where project_id = ${mine.id})
                    + (select count(*)::int from tasks where project_id = ${mine.id})
                    + (select count(*)::int from chat_sessions where project_id = ${mine.id})
+                   + (select count(*)::int from chat_messages m join chat_sessions c on c.id = m.session_id where c.project_id = ${mine.id})
+                   + (select count(*)::int from chat_messages where content = 'a private thought')
+                   + (select count(*)::int from chat_participants p where p.session_id in (select id from chat_sessions where project_id = ${mine.id}))
                    + (select count(*)::int from project_members where project_id = ${mine.id}) as n`,
         ),
       ).then((r) => r[0]!.n);
-    expect(await count('member')).toBeGreaterThanOrEqual(6);
+    expect(await count('member')).toBeGreaterThanOrEqual(9);
     for (const who of ['viewer', 'admin', 'owner'] as const) expect([who, await count(who)]).toEqual([who, 0]);
     // nor write into it: a document, a member, an edit
     for (const who of ['admin', 'owner'] as const) {

@@ -75,6 +75,9 @@ export const sqlFrag = {
    * A tenant admin, over rows of any project but another user's personal one (seed 001: a
    * personal project is its owner's alone). A row without a project stays the admin's.
    */
+  /** A tenant admin, over the chat sessions of any project but another user's personal one. */
+  adminOfSessions: (col = 'session_id') =>
+    `((select app.has_tenant_role('admin')) and ${col} <> all ((select app.foreign_personal_session_ids())::uuid[]))`,
   adminOf: (col = 'project_id') =>
     `((select app.has_tenant_role('admin')) and coalesce(${col} <> all ((select app.foreign_personal_project_ids())::uuid[]), true))`,
 };

@@ -154,6 +154,19 @@ BEGIN
   ), '{}'::uuid[]);
 END
 $fn$`,
+    // Chat sessions inside other users' personal projects: out of a tenant admin's reach.
+    `${head('foreign_personal_session_ids()', 'uuid[]')}
+${ACTOR_DECLARE}
+BEGIN
+  IF u IS NULL OR t IS NULL THEN RETURN '{}'::uuid[]; END IF;
+  RETURN coalesce((
+    SELECT array_agg(cs.id) FROM public.chat_sessions cs
+    JOIN public.projects p ON p.tenant_id = cs.tenant_id AND p.id = cs.project_id
+    WHERE cs.tenant_id = (SELECT m.tenant_id ${MEMBER_OF_CLAIMED})
+      AND p.is_personal AND p.owner_id IS DISTINCT FROM u
+  ), '{}'::uuid[]);
+END
+$fn$`,
     // Sessions the user started or takes part in, and sessions of their projects.
     sessionIdsHelper('my_session_ids', true),
     // writers of a session: its starter and participants (project members only read)

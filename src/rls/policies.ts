@@ -378,13 +378,13 @@ const DECLARED: readonly TableAccess[] = [
         name: 'chat_participants_select_participant',
         table: 'chat_participants',
         command: 'select',
-        using: and(T, or(f.tenantRole('admin'), `session_id = any ((select app.my_session_ids())::uuid[])`)),
+        using: and(T, or(f.adminOfSessions(), `session_id = any ((select app.my_session_ids())::uuid[])`)),
       },
       {
         name: 'chat_participants_insert_participant',
         table: 'chat_participants',
         command: 'insert',
-        withCheck: and(T, or(f.tenantRole('admin'), `session_id = any ((select app.my_session_ids())::uuid[])`)),
+        withCheck: and(T, or(f.adminOfSessions(), `session_id = any ((select app.my_session_ids())::uuid[])`)),
       },
       // seed 001: users manage their own participant status
       {
@@ -398,7 +398,7 @@ const DECLARED: readonly TableAccess[] = [
         name: 'chat_participants_delete_self_or_admin',
         table: 'chat_participants',
         command: 'delete',
-        using: and(T, or(U('user_id'), f.tenantRole('admin'))),
+        using: and(T, or(U('user_id'), f.adminOfSessions())),
       },
     ],
     // fixture: the member takes part in their own session
@@ -416,7 +416,7 @@ const DECLARED: readonly TableAccess[] = [
         name: 'chat_messages_select_participant',
         table: 'chat_messages',
         command: 'select',
-        using: and(T, or(f.tenantRole('admin'), `session_id = any ((select app.my_session_ids())::uuid[])`)),
+        using: and(T, or(f.adminOfSessions(), `session_id = any ((select app.my_session_ids())::uuid[])`)),
       },
       {
         // readers of a project's sessions are not writers: the starter and participants only
