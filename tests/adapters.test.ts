@@ -251,6 +251,14 @@ describeBackends('framework adapters on tenant-safe storage', (t) => {
         metadata: { model: 'fake' },
         parts: [
           { type: 'step-start' },
+          // a tool call and its result, as the AI SDK streams them
+          {
+            type: 'tool-lookupLoads',
+            toolCallId: 'call-1',
+            state: 'output-available',
+            input: { member: 'deck' },
+            output: { governing: 'LC3' },
+          } as never,
           { type: 'text', text: 'Wind plus traffic governs.', state: 'done' },
         ],
       },
