@@ -50,6 +50,7 @@ describe('service tables: declarations to statements', () => {
     ]);
     expect(s).toContain('ALTER TABLE "svc_secrets" FORCE ROW LEVEL SECURITY');
     expect(s.find((x) => x.startsWith('CREATE TRIGGER "svc_notes_stamp_actor"'))).toContain("app.stamp_actor('created_by')");
+    expect(s.find((x) => x.startsWith('CREATE TRIGGER "svc_notes_keep_authorship"'))).toContain("app.keep_authorship('created_by')");
     expect(s.some((x) => x.startsWith('CREATE POLICY'))).toBe(false);
     expect(serviceTableStatements(exported, { policies: true }).filter((x) => x.startsWith('CREATE POLICY'))).toHaveLength(
       exported.policies.length,
@@ -155,5 +156,15 @@ describeBackends('service tables on a migrated database: the leak matrix a servi
       ),
     );
     expect(row!.created_by).toBe(w.users.member);
+    // and kept: an UPDATE may not rewrite it (the table's UPDATE grant is per table)
+    await expect(
+      withActor(t().db, { userId: w.users.member, tenantId: w.tenantA }, (tx) =>
+        tx.execute(sql`update svc_notes set created_by = ${w.users.owner} where created_by = ${w.users.member}`),
+      ),
+    ).rejects.toThrow();
+    const body = await withActor(t().db, { userId: w.users.member, tenantId: w.tenantA }, (tx) =>
+      tx.execute(sql`update svc_notes set body = 'edited' where created_by = ${w.users.member} returning body`),
+    );
+    expect(rowsOf<{ body: string }>(body)[0]!.body).toBe('edited');
   });
 });

@@ -8,7 +8,8 @@
  * expressions, so `drizzle-kit generate` writes them (and ENABLE ROW LEVEL SECURITY) into the
  * service's migrations. What drizzle-kit never writes — FORCE ROW LEVEL SECURITY and the
  * grants — `serviceTableStatements` derives from the schema as drizzle-kit exports it:
- * every command a policy covers is granted to the roles the policy names, nothing else
+ * every command a policy covers is granted to the roles the policy names, nothing else; the
+ * authorship columns are stamped on INSERT and kept on UPDATE
  * (`ai-platform-db service-sql` prints it for a custom migration; `ai-platform-db push`
  * applies it). Grants follow policies, so a table cannot be granted what no policy allows.
  */
@@ -162,6 +163,8 @@ export function serviceTableStatements(
       out.push(
         `DROP TRIGGER IF EXISTS ${q(`${t}_stamp_actor`)} ON ${q(t)}`,
         `CREATE TRIGGER ${q(`${t}_stamp_actor`)} BEFORE INSERT ON ${q(t)} FOR EACH ROW EXECUTE FUNCTION app.stamp_actor(${stamped.map((c) => `'${c}'`).join(', ')})`,
+        `DROP TRIGGER IF EXISTS ${q(`${t}_keep_authorship`)} ON ${q(t)}`,
+        `CREATE TRIGGER ${q(`${t}_keep_authorship`)} BEFORE UPDATE ON ${q(t)} FOR EACH ROW EXECUTE FUNCTION app.keep_authorship(${stamped.map((c) => `'${c}'`).join(', ')})`,
       );
     }
   }

@@ -56,6 +56,26 @@ BEGIN
   RETURN NEW;
 END
 $fn$`);
+  // BEFORE UPDATE: an acting user may not rewrite authorship (the package's own tables refuse
+  // it by column grants; a service's tables, whose grants are per table, by this trigger).
+  s.push(`CREATE OR REPLACE FUNCTION app.keep_authorship() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  col text;
+BEGIN
+  IF app.current_user_id() IS NULL THEN
+    RETURN NEW;
+  END IF;
+  FOREACH col IN ARRAY TG_ARGV LOOP
+    IF to_jsonb(NEW) -> col IS DISTINCT FROM to_jsonb(OLD) -> col THEN
+      RAISE EXCEPTION 'column % records who wrote the row: it cannot be changed', col
+        USING ERRCODE = '${SQLSTATE.forbidden}', TABLE = TG_TABLE_NAME, COLUMN = col;
+    END IF;
+  END LOOP;
+  RETURN NEW;
+END
+$fn$`);
   for (const a of TABLE_ACCESS) {
     if (!a.stampColumns.length) continue;
     s.push(

@@ -46,6 +46,10 @@ try {
     tx.insert(projectNotes).values({ tenantId: acme!.id, projectId: project.id, body: 'by Ben?', createdBy: ben!.id }).returning(),
   );
   if (claimed!.createdBy !== ada!.id) fail('a note was attributed to someone else');
+  const rewritten = await withActor(db, asAda, (tx) =>
+    tx.update(projectNotes).set({ createdBy: ben!.id }).where(sql`id = ${claimed!.id}`),
+  ).then(() => 'rewritten', () => 'refused');
+  if (rewritten !== 'refused') fail('the author of a note was rewritten by an UPDATE');
   await withActor(db, asAda, (tx) => tx.delete(projectNotes).where(sql`id = ${claimed!.id}`));
   if ((await listNotes(db, asAda, project.id)).length !== 1) fail('Ada cannot read her note');
 
