@@ -51,6 +51,14 @@ export type Db<S extends Record<string, unknown> = {}> = (S extends Record<strin
   close(): Promise<void>;
 };
 
+/** Runs SQL statements (no parameters) in one transaction: all or none. */
+export async function applyStatements(db: Db, statements: readonly string[]): Promise<void> {
+  const { sql } = await import('drizzle-orm');
+  await db.transaction(async (tx) => {
+    for (const stmt of statements) await tx.execute(sql.raw(stmt));
+  });
+}
+
 /** Folder of the committed migrations (shipped in the package next to dist/). */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 

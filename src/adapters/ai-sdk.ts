@@ -10,8 +10,8 @@
  */
 import type { UIMessage } from 'ai';
 import { ConflictError, ValidationError } from '../queries/errors.js';
-import { appendMessage, listMessages } from '../queries/conversations.js';
-import { asActor, jsonMetadata, type AdapterBase } from './common.js';
+import { appendMessage } from '../queries/conversations.js';
+import { allMessages, asActor, jsonMetadata, type AdapterBase } from './common.js';
 
 export interface SaveResult {
   /** Messages written now. */
@@ -60,22 +60,15 @@ export async function saveUIMessages(base: AdapterBase, params: { sessionId: str
 /** The conversation as UI messages, in order (ids, parts and metadata as saved). */
 export async function loadUIMessages(base: AdapterBase, params: { sessionId: string }): Promise<UIMessage[]> {
   return asActor(base, async (tx, tenantId) => {
-    const out: UIMessage[] = [];
-    let after = 0;
-    for (;;) {
-      const page = await listMessages(tx, { tenantId, sessionId: params.sessionId, afterSequence: after, limit: 500 });
-      for (const row of page.items) {
-        const meta = (row.metadata ?? {}) as { ui_id?: string; ui_metadata?: unknown };
-        if (row.role === 'tool') throw new ConflictError(`message ${row.sequence} is a tool message: not an AI SDK UI message`);
-        out.push({
-          id: meta.ui_id ?? row.id,
-          role: row.role,
-          parts: (Array.isArray(row.parts) ? row.parts : [{ type: 'text', text: row.content }]) as UIMessage['parts'],
-          ...(meta.ui_metadata !== undefined ? { metadata: meta.ui_metadata } : {}),
-        });
-      }
-      if (page.next === undefined) return out;
-      after = page.next;
-    }
+    return (await allMessages(tx, tenantId, params.sessionId)).map((row): UIMessage => {
+      const meta = (row.metadata ?? {}) as { ui_id?: string; ui_metadata?: unknown };
+      if (row.role === 'tool') throw new ConflictError(`message ${row.sequence} is a tool message: not an AI SDK UI message`);
+      return {
+        id: meta.ui_id ?? row.id,
+        role: row.role,
+        parts: (Array.isArray(row.parts) ? row.parts : [{ type: 'text', text: row.content }]) as UIMessage['parts'],
+        ...(meta.ui_metadata !== undefined ? { metadata: meta.ui_metadata } : {}),
+      };
+    });
   });
 }

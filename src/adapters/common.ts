@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { withActor, type Actor } from '../actor.js';
 import type { AnyPgDatabase, AppTransaction } from '../db.js';
 import { ValidationError } from '../queries/errors.js';
-import type { MetadataFilter } from '../queries/search.js';
+import { listMessages } from '../queries/conversations.js';
+import { searchHybrid, searchSimilar, type MetadataFilter, type SearchFilters, type SearchHit } from '../queries/search.js';
+import type { ChatMessage } from '../schema/index.js';
 
 /** The acting user and tenant: fixed, or resolved per call (e.g. from the request). */
 export type ActorSource = (Actor & { tenantId: string }) | (() => (Actor & { tenantId: string }) | Promise<Actor & { tenantId: string }>);
@@ -22,6 +24,31 @@ export async function asActor<T>(base: AdapterBase, fn: (tx: AppTransaction, ten
   const actor = typeof base.actor === 'function' ? await base.actor() : base.actor;
   if (!actor || typeof actor.tenantId !== 'string') throw new ValidationError('the adapter has no actor with a tenantId');
   return withActor(base.db, actor, (tx) => fn(tx as unknown as AppTransaction, actor.tenantId));
+}
+
+/** Every message of a session, oldest first (pages of 500). */
+export async function allMessages(tx: AppTransaction, tenantId: string, sessionId: string): Promise<ChatMessage[]> {
+  const out: ChatMessage[] = [];
+  for (let after = 0; ; ) {
+    const page = await listMessages(tx, { tenantId, sessionId, afterSequence: after, limit: 500 });
+    out.push(...page.items);
+    if (page.next === undefined) return out;
+    after = page.next;
+  }
+}
+
+/**
+ * One search for an adapter: hybrid (vector + the query's full text, score = fused rank, higher
+ * is better) when `text` is given, else vector only (score = cosine distance, lower is closer).
+ */
+export async function searchChunks(
+  tx: AppTransaction,
+  params: { tenantId: string; modelId: string; embedding: number[]; k: number; filters: SearchFilters; strategy: 'auto' | 'exact' | 'hnsw' },
+  text: string | undefined,
+): Promise<{ hit: SearchHit; score: number }[]> {
+  if (text !== undefined && text.trim() !== '')
+    return (await searchHybrid(tx, { ...params, query: text })).map((hit) => ({ hit, score: hit.score }));
+  return (await searchSimilar(tx, params)).map((hit) => ({ hit, score: hit.distance }));
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

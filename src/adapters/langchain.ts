@@ -14,16 +14,18 @@ import { VectorStore } from '@langchain/core/vectorstores';
 import { BaseListChatMessageHistory } from '@langchain/core/chat_history';
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { ValidationError } from '../queries/errors.js';
+import { deleteChunksBySource, ingestChunks, type SearchFilters, type SearchHit } from '../queries/search.js';
+import { appendMessage } from '../queries/conversations.js';
 import {
-  deleteChunksBySource,
-  ingestChunks,
-  searchHybrid,
-  searchSimilar,
-  type SearchFilters,
-  type SearchHit,
-} from '../queries/search.js';
-import { appendMessage, listMessages } from '../queries/conversations.js';
-import { asActor, fromLangChainFilter, isUuid, jsonMetadata, stableUuid, type AdapterBase } from './common.js';
+  allMessages,
+  asActor,
+  fromLangChainFilter,
+  isUuid,
+  jsonMetadata,
+  searchChunks,
+  stableUuid,
+  type AdapterBase,
+} from './common.js';
 
 type SourceType = 'document_revision' | 'ingested_object' | 'upload' | 'code_file' | 'manual';
 
@@ -163,12 +165,14 @@ export class TenantVectorStore extends VectorStore {
     text: string | undefined,
   ): Promise<[DocumentInterface, number][]> {
     const filters = this.filters(filter);
-    const hybrid = this.options.hybrid === true && text !== undefined && text.trim() !== '';
-    return asActor(this.options, async (tx, tenantId) => {
-      const common = { tenantId, modelId: this.options.modelId, embedding: vector, k, filters, strategy: this.options.strategy ?? 'auto' };
-      if (hybrid) return (await searchHybrid(tx, { ...common, query: text! })).map((h) => [toDocument(h), h.score] as [DocumentInterface, number]);
-      return (await searchSimilar(tx, common)).map((h) => [toDocument(h), h.distance] as [DocumentInterface, number]);
-    });
+    const hits = await asActor(this.options, (tx, tenantId) =>
+      searchChunks(
+        tx,
+        { tenantId, modelId: this.options.modelId, embedding: vector, k, filters, strategy: this.options.strategy ?? 'auto' },
+        this.options.hybrid ? text : undefined,
+      ),
+    );
+    return hits.map(({ hit, score }) => [toDocument(hit), score]);
   }
 }
 
@@ -199,16 +203,9 @@ export class TenantChatMessageHistory extends BaseListChatMessageHistory {
   }
 
   async getMessages(): Promise<BaseMessage[]> {
-    return asActor(this.options, async (tx, tenantId) => {
-      const out: BaseMessage[] = [];
-      let after = 0;
-      for (;;) {
-        const page = await listMessages(tx, { tenantId, sessionId: this.options.sessionId, afterSequence: after, limit: 500 });
-        for (const m of page.items) out.push(toMessage(m));
-        if (page.next === undefined) return out;
-        after = page.next;
-      }
-    });
+    return asActor(this.options, async (tx, tenantId) =>
+      (await allMessages(tx, tenantId, this.options.sessionId)).map(toMessage),
+    );
   }
 
   async addMessage(message: BaseMessage): Promise<void> {

@@ -16,8 +16,16 @@ import {
   type VectorStoreQueryResult,
 } from '@llamaindex/core/vector-store';
 import { ValidationError } from '../queries/errors.js';
-import { deleteChunksBySource, ingestChunks, searchHybrid, searchSimilar, type SearchFilters } from '../queries/search.js';
-import { asActor, fromLlamaIndexFilters, isUuid, jsonMetadata, stableUuid, type AdapterBase } from './common.js';
+import { deleteChunksBySource, ingestChunks, type SearchFilters } from '../queries/search.js';
+import {
+  asActor,
+  fromLlamaIndexFilters,
+  isUuid,
+  jsonMetadata,
+  searchChunks,
+  stableUuid,
+  type AdapterBase,
+} from './common.js';
 
 export interface TenantLlamaVectorStoreOptions extends AdapterBase {
   /** The tenant's registered embedding model (its dimension is checked on add). */
@@ -105,19 +113,16 @@ export class TenantLlamaVectorStore extends BaseVectorStore<TenantLlamaVectorSto
       ...(query.filters?.filters.length ? { metadata: fromLlamaIndexFilters(query.filters as MetadataFilters) } : {}),
       ...(query.docIds?.length ? { sourceIds: query.docIds.map((d) => (isUuid(d) ? d : stableUuid(d))) } : {}),
     };
-    const hybrid = query.mode === 'hybrid' && !!query.queryStr?.trim();
-    const hits = await asActor(this.options, async (tx, tenantId) => {
-      const common = {
-        tenantId,
-        modelId: this.options.modelId,
-        embedding,
-        k: query.similarityTopK,
-        filters,
-        strategy: this.options.strategy ?? 'auto',
-      };
-      if (hybrid) return (await searchHybrid(tx, { ...common, query: query.queryStr! })).map((h) => ({ h, s: h.score }));
-      return (await searchSimilar(tx, common)).map((h) => ({ h, s: 1 - h.distance }));
-    });
+    const text = query.mode === 'hybrid' ? query.queryStr?.trim() || undefined : undefined;
+    const found = await asActor(this.options, (tx, tenantId) =>
+      searchChunks(
+        tx,
+        { tenantId, modelId: this.options.modelId, embedding, k: query.similarityTopK, filters, strategy: this.options.strategy ?? 'auto' },
+        text,
+      ),
+    );
+    // similarity: the fused score when hybrid ran, else 1 - cosine distance
+    const hits = found.map(({ hit, score }) => ({ h: hit, s: text ? score : 1 - score }));
     const nodes = hits.map(({ h }) => {
       const { [NODE_ID]: nodeId, [REF_DOC]: ref, ...metadata } = (h.metadata ?? {}) as Record<string, unknown>;
       return new TextNode({

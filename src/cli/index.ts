@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { sql } from 'drizzle-orm';
-import { createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
+import { applyStatements, createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
 import { ALL_SECTIONS, emitRlsSql, type RlsSection } from '../rls/emit.js';
 import { ensurePartitions, rollupUsageDaily, runRetention } from '../jobs/index.js';
 
@@ -76,9 +76,7 @@ program
     const statements = opts.phase === 'pre' ? preSchemaStatements() : pushPostStatements();
     const db = await open(opts);
     try {
-      await db.transaction(async (tx) => {
-        for (const stmt of statements) await tx.execute(sql.raw(stmt));
-      });
+      await applyStatements(db, statements);
       console.log(`push-extras ${opts.phase}: ${statements.length} statements applied`);
     } finally {
       await db.close();
@@ -228,10 +226,7 @@ export default {
           `public has enum types neither the package nor this service declares (${foreign.join(', ')}): drizzle-kit push would drop them; move them to another schema or declare them`,
         );
       }
-      const run = async (statements: string[]) =>
-        db.transaction(async (tx) => {
-          for (const stmt of statements) await tx.execute(sql.raw(stmt));
-        });
+      const run = (statements: string[]) => applyStatements(db, statements);
       await run(preSchemaStatements());
       const out = drizzleKit(bin, ['push', '--force', '--verbose', '--config', merged], {
         ...process.env,

@@ -4,11 +4,10 @@
  * migrations apply the same SQL (helpers and roles first, policies through drizzle-kit,
  * FORCE and grants last); `tests/rls-drift.test.ts` proves the database equals this output.
  */
-import { getTableConfig } from 'drizzle-orm/pg-core';
 import { helperFunctionsSql } from './helpers.js';
 import { TABLE_ACCESS } from './policies.js';
-import { resolveRoles, type RoleNames } from './roles.js';
-import { tablesByName } from './drizzle.js';
+import { quoteIdent, resolveRoles, type RoleNames } from './roles.js';
+import { visibleColumns } from './tables.js';
 import type { PolicyDecl } from './archetypes.js';
 
 export type RlsSection = 'roles' | 'helpers' | 'enable' | 'policies' | 'grants';
@@ -23,7 +22,7 @@ export interface EmitRlsOptions {
   tables?: readonly string[];
 }
 
-const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+const q = quoteIdent;
 
 export function policySql(p: PolicyDecl): string {
   let s = `CREATE POLICY ${q(p.name)} ON ${q(p.table)} AS PERMISSIVE FOR ${p.command.toUpperCase()} TO public`;
@@ -67,12 +66,7 @@ function grantsSql(r: RoleNames, tables: readonly string[]): string[] {
       out.push(`GRANT UPDATE (${access.updateColumns.map(q).join(', ')}) ON ${t} TO ${q(r.app)}`);
     }
     if (access.hiddenColumns.length > 0 && access.grants.includes('select')) {
-      const table = tablesByName.get(access.table);
-      if (!table) throw new Error(`unknown table ${access.table}`);
-      const visible = getTableConfig(table)
-        .columns.map((c) => c.name)
-        .filter((c) => !access.hiddenColumns.includes(c));
-      out.push(`GRANT SELECT (${visible.map(q).join(', ')}) ON ${t} TO ${q(r.app)}`);
+      out.push(`GRANT SELECT (${visibleColumns(access).map(q).join(', ')}) ON ${t} TO ${q(r.app)}`);
     }
     if (access.anonGrants.length > 0) {
       out.push(`GRANT ${access.anonGrants.map((c) => c.toUpperCase()).join(', ')} ON ${t} TO ${q(r.anon)}`);

@@ -17,7 +17,7 @@ const head = (signature: string, returns: string) =>
   SET search_path = pg_catalog, pg_temp
 AS $fn$`;
 
-const UUID_RE = `'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'`;
+export const UUID_RE = `'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'`;
 
 /**
  * Reads the actor from the claims into `u` (user) and `t` (claimed tenant), inline: every

@@ -21,6 +21,9 @@ export const DEFAULT_ROLES: RoleNames = {
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** A double-quoted SQL identifier. */
+export const quoteIdent = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+
 /** Validates role names (they are written into SQL as identifiers). */
 export function resolveRoles(partial: Partial<RoleNames> = {}): RoleNames {
   const roles = { ...DEFAULT_ROLES, ...partial };

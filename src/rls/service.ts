@@ -17,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import { pgPolicy, type PgPolicy } from 'drizzle-orm/pg-core';
 import type { Command, TableAccess } from './archetypes.js';
 import { STAMPED_COLUMN_NAMES, TABLE_ACCESS } from './policies.js';
-import { resolveRoles, type RoleNames } from './roles.js';
+import { quoteIdent, resolveRoles, type RoleNames } from './roles.js';
 import { PARTITIONED_TABLES } from '../schema/partitioned.js';
 
 /** A service table's declaration as Drizzle policies (for the table's extra config). */
@@ -72,7 +72,7 @@ export interface ExportedSchema {
 
 const IDENT = '"((?:[^"]|"")+)"';
 const unq = (s: string) => s.replace(/""/g, '"');
-const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+const q = quoteIdent;
 
 /** Reads what `drizzle-kit export` printed: tables, RLS switches and policies (schema `public`). */
 export function parseExport(text: string): ExportedSchema {

@@ -43,24 +43,27 @@ export interface PurgeStep {
   column?: string;
   /** The rows this step touches (SQL over p_tenant, p_user). */
   where: string;
+  /** A delete of only some of the user's rows of its table (the rest are de-identified). */
+  partial?: boolean;
 }
 
 const U = 'p_user';
 const T = 'p_tenant';
 const sessionsOfUser = `(SELECT s.id FROM public.chat_sessions s WHERE s.tenant_id = ${T} AND s.user_id = ${U})`;
 
-const del = (table: string, where: string): PurgeStep => ({
+const del = (table: string, where: string, partial = false): PurgeStep => ({
   key: table,
   table,
   action: 'delete',
   where: `tenant_id = ${T} AND (${where})`,
+  ...(partial ? { partial } : {}),
 });
 
 /** The user-scope steps that delete rows, in order (children before their parents). */
 const USER_DELETES: PurgeStep[] = [
   // the user's personal projects (seed 001's global workspace), with everything in them
   // through their cascades: a personal project is its owner's alone and cannot outlive them
-  del('projects', `is_personal AND owner_id = ${U}`),
+  del('projects', `is_personal AND owner_id = ${U}`, true),
   del('chat_messages', `created_by = ${U} OR session_id IN ${sessionsOfUser}`),
   del('chat_participants', `user_id = ${U} OR session_id IN ${sessionsOfUser}`),
   del('chat_sessions', `user_id = ${U}`),
@@ -115,9 +118,9 @@ export const KEPT_USER_REFERENCES: readonly string[] = ['deletion_requests.user_
 
 /** The user-scope purge, in execution order. */
 export function userPurgeSteps(): PurgeStep[] {
-  // tables whose every row of the user is deleted need no NULL step (projects: only the
-  // personal ones are deleted; the user's references in shared projects are NULLed)
-  const deleted = new Set(USER_DELETES.map((s) => s.table).filter((t) => t !== 'projects'));
+  // tables whose every row of the user is deleted need no NULL step; after a partial delete
+  // (personal projects) the user's references in the remaining rows are NULLed
+  const deleted = new Set(USER_DELETES.filter((s) => !s.partial).map((s) => s.table));
   const nulls: PurgeStep[] = userReferenceColumns()
     .filter(([t, c]) => !deleted.has(t) && t !== 'audit_logs' && !KEPT_USER_REFERENCES.includes(`${t}.${c}`))
     .map(([table, column]) => ({

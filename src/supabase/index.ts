@@ -15,12 +15,12 @@
  *   `.select()` sends `select *`, which a column grant refuses; the view lists the visible
  *   columns and runs with the caller's rights (`security_invoker`), so RLS still applies.
  */
-import { getTableConfig } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
-import type { Db } from '../db.js';
+import { applyStatements, type Db } from '../db.js';
+import { UUID_RE } from '../rls/helpers.js';
 import { TABLE_ACCESS } from '../rls/policies.js';
-import { resolveRoles, type RoleNames } from '../rls/roles.js';
-import { tablesByName } from '../rls/tables.js';
+import { quoteIdent, resolveRoles, type RoleNames } from '../rls/roles.js';
+import { visibleColumns } from '../rls/tables.js';
+import { DEFINER } from '../sql/functions.js';
 
 export interface SupabaseOptions {
   /** Role names (Supabase's by default). */
@@ -29,23 +29,15 @@ export interface SupabaseOptions {
   authRole?: string;
 }
 
-const UUID_RE = `'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'`;
-const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
-const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, pg_temp';
+const q = quoteIdent;
 
 /** The tables whose hidden columns make `select *` fail for the app role, and their visible columns. */
 export function readableViews(): { table: string; view: string; columns: string[] }[] {
-  return TABLE_ACCESS.filter((a) => a.hiddenColumns.length > 0 && a.grants.includes('select')).map((a) => {
-    const table = tablesByName.get(a.table);
-    if (!table) throw new Error(`unknown table ${a.table}`);
-    return {
-      table: a.table,
-      view: `${a.table}_readable`,
-      columns: getTableConfig(table)
-        .columns.map((c) => c.name)
-        .filter((c) => !a.hiddenColumns.includes(c)),
-    };
-  });
+  return TABLE_ACCESS.filter((a) => a.hiddenColumns.length > 0 && a.grants.includes('select')).map((a) => ({
+    table: a.table,
+    view: `${a.table}_readable`,
+    columns: visibleColumns(a),
+  }));
 }
 
 /** The Supabase statements, one per entry, idempotent. */
@@ -168,8 +160,5 @@ END $t$`);
 
 /** Applies `supabaseStatements()` in one transaction (as `postgres`, after `migrate`). */
 export async function installSupabase(db: Db, options: SupabaseOptions = {}): Promise<void> {
-  const statements = supabaseStatements(options);
-  await db.transaction(async (tx) => {
-    for (const stmt of statements) await tx.execute(sql.raw(stmt));
-  });
+  await applyStatements(db, supabaseStatements(options));
 }
