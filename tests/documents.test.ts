@@ -476,11 +476,15 @@ describeBackends(
       expect(await appendRevision(victim, { tenantId: w.tenantA, documentId: docId, content: { n: 2 } })).toMatchObject(
         { rev: 2 },
       );
-      // drizzle runs a query when it is awaited: start it now, a real Promise
-      const sleeping = victim.execute(sql`select pg_sleep(30)`).then((r) => r);
+      // drizzle runs a query when it is awaited: start it now, a real Promise, and settle it at
+      // once (a rejection left unhandled until the kill returns is an unhandled rejection)
+      const sleeping = victim.execute(sql`select pg_sleep(30)`).then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
       await untilSleeping(t().db, pid);
       await t().db.execute(sql`select pg_terminate_backend(${pid}::int)`);
-      await expect(sleeping).rejects.toThrow();
+      expect(await sleeping).toBeInstanceOf(Error);
       expect(await revsOf(docId)).toEqual([1]);
       const [d] = await t()
         .db.select()
