@@ -12,6 +12,7 @@ import { withDatabase } from '../tests/support/backends.js';
 import { documentsBench } from './documents.js';
 import { tasksBench } from './tasks.js';
 import { searchBench } from './search.js';
+import { recallBench } from './recall.js';
 import { pgliteBench } from './pglite.js';
 import { platformBench } from './platform.js';
 import { table, type ResultRow } from './lib.js';
@@ -30,8 +31,9 @@ const program = new Command('bench')
   .option('--json <file>', 'write the results as JSON')
   .option('--only <ids>', 'comma-separated subset, e.g. P1,P4')
   .option('--seed <n>', 'random seed', '42')
+  .option('--keep', 'keep the scratch database (to inspect plans), print its name')
   .parse(process.argv);
-const opts = program.opts<{ quick?: boolean; json?: string; only?: string; seed: string }>();
+const opts = program.opts<{ quick?: boolean; json?: string; only?: string; seed: string; keep?: boolean }>();
 
 const base = process.env.DATABASE_URL;
 if (!base) {
@@ -55,7 +57,7 @@ try {
     await migrate(db);
     const ctx: BenchContext = { db, raw, url, quick: !!opts.quick, seed: Number(opts.seed) };
     const only = opts.only?.split(',').map((s) => s.trim().toUpperCase());
-    const suites = [documentsBench, tasksBench, searchBench, platformBench, pgliteBench];
+    const suites = [documentsBench, tasksBench, searchBench, recallBench, platformBench, pgliteBench];
     for (const suite of suites) {
       const out = await suite(ctx, only);
       rows.push(...out);
@@ -68,7 +70,8 @@ try {
   failed = true;
   console.error(`bench: ${(err as Error).stack ?? err}`);
 } finally {
-  await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => {});
+  if (opts.keep) console.error(`bench: kept the scratch database ${name}`);
+  else await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => {});
   await admin.end();
 }
 

@@ -44,8 +44,12 @@ export interface SearchTuning {
   maxScanTuples: number;
   /** Matching rows the full-text branch of a hybrid search ranks at most. */
   textCandidates: number;
-  /** Seconds a scope-size estimate is reused. */
+  /** Seconds a scope-size estimate (and whether a tenant has its own index) is reused. */
   scopeTtlSeconds: number;
+  /** Lists a search probes first in a tenant's own IVFFlat index (maintainSearchIndexes). */
+  ivfProbes: number;
+  /** Lists an iterative IVFFlat scan may probe at most (selective filters widen the probe). */
+  ivfMaxProbes: number;
 }
 
 export interface HandleSettings {
@@ -56,6 +60,8 @@ export interface HandleSettings {
   caches: {
     models: Map<string, { dims: number; at: number }>;
     scopes: Map<string, { rows: number; at: number }>;
+    /** Whether a (tenant, model) has a valid index of its own. */
+    tenantIndexes: Map<string, { present: boolean; at: number }>;
     /** Compiled validators of user-authored JSON Schemas, by content (at most 500). */
     validators: Map<string, ValidateFunction>;
   };
@@ -87,6 +93,8 @@ export const DEFAULT_SEARCH_TUNING: Readonly<SearchTuning> = Object.freeze({
   maxScanTuples: 40_000,
   textCandidates: 2_000,
   scopeTtlSeconds: 60,
+  ivfProbes: 3,
+  ivfMaxProbes: 64,
 });
 
 const positiveInt = (name: string, v: number, min = 0) => {
@@ -105,7 +113,7 @@ export function makeSettings(input: SettingsInput = {}): HandleSettings {
     limits: Object.freeze(limits),
     timeouts: Object.freeze(timeouts),
     search: Object.freeze(search),
-    caches: { models: new Map(), scopes: new Map(), validators: new Map() },
+    caches: { models: new Map(), scopes: new Map(), tenantIndexes: new Map(), validators: new Map() },
   };
 }
 

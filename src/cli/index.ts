@@ -11,7 +11,7 @@ import { Command, Option } from 'commander';
 import { sql } from 'drizzle-orm';
 import { applyStatements, createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
 import { ALL_SECTIONS, emitRlsSql, type RlsSection } from '../rls/emit.js';
-import { ensurePartitions, rollupUsageDaily, runRetention } from '../jobs/index.js';
+import { ensurePartitions, maintainSearchIndexes, rollupUsageDaily, runRetention } from '../jobs/index.js';
 
 const program = new Command('ai-platform-db')
   .description('Database layer of a multi-tenant AI platform: migrations, row-level security, maintenance')
@@ -326,6 +326,27 @@ program
     const db = await open(opts);
     try {
       console.log(`${await ensurePartitions(db, { monthsAhead: months })} partitions created`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('search-indexes')
+  .description("give each tenant too large for an exact search its own vector index; rebuild or drop them as tenants grow or shrink (daily job)")
+  .addOption(urlOption())
+  .option('--min-rows <n>', 'rows (at 384 dimensions) from which a tenant gets its own index')
+  .option('--dry-run', 'print what would change, change nothing')
+  .action(async (opts: { databaseUrl?: string; minRows?: string; dryRun?: boolean }) => {
+    const minRows = opts.minRows === undefined ? undefined : Number(opts.minRows);
+    if (minRows !== undefined && (!Number.isInteger(minRows) || minRows < 100))
+      throw new Error('--min-rows must be an integer of at least 100');
+    const db = await open(opts);
+    try {
+      const actions = await maintainSearchIndexes(db, { minRows, dryRun: !!opts.dryRun });
+      for (const a of actions)
+        console.log(`${opts.dryRun ? 'would ' : ''}${a.action} ${a.index} (tenant ${a.tenantId}, ${a.dims}-d, ${a.rows} rows${a.lists ? `, ${a.lists} lists` : ''})`);
+      console.log(`${actions.length} change${actions.length === 1 ? '' : 's'}${opts.dryRun ? ' (dry run)' : ''}`);
     } finally {
       await db.close();
     }

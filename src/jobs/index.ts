@@ -8,3 +8,4 @@ export * from './apiKeys.js';
 export * from './compliance.js';
 export * from './metering.js';
 export * from './tenants.js';
+export * from './searchIndexes.js';

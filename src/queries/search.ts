@@ -9,6 +9,7 @@ import { chunkSourceType, chunks, embeddingModels, INDEXED_DIMENSIONS } from '..
 import { LimitError, NotFoundError, ValidationError } from './errors.js';
 import type { Limits } from '../settings.js';
 import { settingsOf } from '../settings.js';
+import { IVF_MAX_DIMENSIONS, tenantIndexName, unitExpr } from '../jobs/searchIndexes.js';
 import { atomic, id, jsonValue, nonBlank, parse, pgArray, pgText, rows, sha256, single } from './util.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -293,8 +294,11 @@ export const searchSimilarParams = z.strictObject({
   filters: searchFilters.default({}),
   /** Cosine distance cut-off (0..2). */
   maxDistance: z.number().min(0).max(2).optional(),
-  /** Plan: `auto` (default) chooses by the size of the scope; `exact` and `hnsw` force one. */
-  strategy: z.enum(['auto', 'exact', 'hnsw']).default('auto'),
+  /**
+   * Plan: `auto` (default) chooses by the size of the scope and whether the tenant has an index
+   * of its own; `exact`, `ivf` (the tenant's own index) and `hnsw` (the shared one) force one.
+   */
+  strategy: z.enum(['auto', 'exact', 'ivf', 'hnsw']).default('auto'),
 });
 export type SearchSimilarParams = z.input<typeof searchSimilarParams>;
 
@@ -341,31 +345,35 @@ async function modelDims(tx: DbOrTx, tenantId: string, modelId: string): Promise
 const exactMaxRows = (tx: DbOrTx, dims: number) =>
   Math.max(1, Math.floor((settingsOf(tx).search.exactMaxRows * 384) / dims));
 
-/** Rows of the tenant's model in scope (bounded count through the tenant's btree index). */
-async function scopeRows(
-  tx: DbOrTx,
-  tenantId: string,
-  modelId: string,
-  projectIds: string[] | undefined,
-  bound: number,
-): Promise<number> {
-  const key = `${tenantId}:${modelId}:${projectIds?.join(',') ?? '*'}:${bound}`;
+/**
+ * Rows in the search's filtered scope (every filter but the distance cut-off), counted up to
+ * `bound + 1` and cached per (tenant, model, filters) for search.scopeTtlSeconds: the plan
+ * considers the filtered scope, not only the tenant's size (a selective filter inside a large
+ * tenant is answered exactly: its true neighbours may lie far outside the query's
+ * neighbourhood, where an index walk never goes — measured, bench P9).
+ */
+async function scopeRows(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, bound: number): Promise<number> {
+  const key = `${p.tenantId}:${p.modelId}:${JSON.stringify(p.filters)}:${bound}`;
   const cache = settingsOf(tx).caches.scopes;
   const hit = cache.get(key);
   if (hit && fresh(tx, hit.at)) return hit.rows;
   const [r] = await rows<{ n: number }>(
     tx,
-    sql`select count(*)::int as n from (select 1 from chunks where tenant_id = ${tenantId} and model_id = ${modelId}
-        ${projectIds ? sql`and project_id = any (${pgArray(projectIds)}::uuid[])` : sql``}
+    sql`select count(*)::int as n from (select 1 from chunks where ${filterSql({ ...p, maxDistance: undefined }, sql`0`)}
         limit ${bound + 1}) s`,
   );
+  if (cache.size >= 10_000) cache.clear();
   cache.set(key, { rows: r!.n, at: Date.now() });
   return r!.n;
 }
 
-function filterSql(p: z.output<typeof searchSimilarParams>, distance: SQL): SQL {
+function filterSql(p: z.output<typeof searchSimilarParams>, distance: SQL, literalScope = false): SQL {
   const f = p.filters;
-  const parts: SQL[] = [sql`tenant_id = ${p.tenantId}`, sql`model_id = ${p.modelId}`];
+  // literalScope: the tenant and model as literals (validated UUIDs), so that the planner can
+  // prove a per-tenant partial index's predicate whatever plan caching does with parameters
+  const parts: SQL[] = literalScope
+    ? [sql.raw(`tenant_id = '${uuidLiteral(p.tenantId)}'::uuid`), sql.raw(`model_id = '${uuidLiteral(p.modelId)}'::uuid`)]
+    : [sql`tenant_id = ${p.tenantId}`, sql`model_id = ${p.modelId}`];
   if (f.projectIds) parts.push(sql`project_id = any (${pgArray(f.projectIds)}::uuid[])`);
   if (f.sourceTypes) parts.push(sql`source_type = any (${pgArray(f.sourceTypes)}::chunk_source_type[])`);
   if (f.sourceIds) parts.push(sql`source_id = any (${pgArray(f.sourceIds)}::uuid[])`);
@@ -394,7 +402,13 @@ const toHit = (r: Record<string, unknown>): SearchHit => ({
   distance: Number(r.distance),
 });
 
-export type SearchPlan = 'exact' | 'hnsw';
+export type SearchPlan = 'exact' | 'ivf' | 'hnsw';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function uuidLiteral(v: string): string {
+  if (!UUID_RE.test(v)) throw new ValidationError(`invalid search: ${JSON.stringify(v)} is not a UUID`);
+  return v.toLowerCase();
+}
 
 function exactQuery(p: z.output<typeof searchSimilarParams>, limit: number): SQL {
   const q = `[${p.embedding.join(',')}]`;
@@ -423,11 +437,50 @@ function hnswQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit:
              order by distance, id limit ${sql.raw(String(limit))}`;
 }
 
+/**
+ * The tenant's own IVFFlat index (maintainSearchIndexes): its lists follow the tenant's own
+ * clusters. Candidates come by the unit vectors' L2 distance, an expression only that index
+ * serves (its predicate names the tenant and model as literals: so does the query), then
+ * re-ranked by exact cosine distance.
+ */
+function ivfQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit: number, overfetch: number): SQL {
+  const q = `[${p.embedding.join(',')}]`;
+  const cast = sql.raw(`vector(${dims})`);
+  const distance = sql`(embedding::${cast} <=> ${q}::${cast})`;
+  const candidates = Math.max(limit * overfetch, 40);
+  return sql`select * from (
+               select ${HIT_COLUMNS}, ${distance} as distance from chunks
+               where dims = ${sql.raw(String(dims))} and ${filterSql(p, distance, true)}
+               order by ${sql.raw(unitExpr(dims))} <-> (l2_normalize(${q}::${cast})::${cast}) limit ${sql.raw(String(candidates))}) s
+             order by distance, id limit ${sql.raw(String(limit))}`;
+}
+
+/** Whether the (tenant, model) has a valid index of its own (cached like scope sizes). */
+async function hasTenantIndex(tx: DbOrTx, tenantId: string, modelId: string): Promise<boolean> {
+  const key = `${tenantId}:${modelId}`;
+  const cache = settingsOf(tx).caches.tenantIndexes;
+  const hit = cache.get(key);
+  if (hit && fresh(tx, hit.at)) return hit.present;
+  const [r] = await rows<{ ok: boolean }>(
+    tx,
+    sql`select exists (select 1 from pg_index i join pg_class c on c.oid = i.indexrelid
+                       where c.relname = ${tenantIndexName(tenantId, modelId)} and i.indrelid = 'chunks'::regclass
+                         and i.indisvalid and i.indisready) as ok`,
+  );
+  cache.set(key, { present: !!r?.ok, at: Date.now() });
+  return !!r?.ok;
+}
+
 async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims: number): Promise<SearchPlan> {
   if (p.strategy !== 'auto') return p.strategy;
-  if (!(INDEXED_DIMENSIONS as readonly number[]).includes(dims)) return 'exact';
   const bound = exactMaxRows(tx, dims);
-  return (await scopeRows(tx, p.tenantId, p.modelId, p.filters.projectIds, bound)) > bound ? 'hnsw' : 'exact';
+  const ivf = dims <= IVF_MAX_DIMENSIONS;
+  const hnsw = (INDEXED_DIMENSIONS as readonly number[]).includes(dims);
+  if (!ivf && !hnsw) return 'exact';
+  if ((await scopeRows(tx, p, bound)) <= bound)
+    return 'exact';
+  if (ivf && (await hasTenantIndex(tx, p.tenantId, p.modelId))) return 'ivf';
+  return hnsw ? 'hnsw' : 'exact';
 }
 
 async function runSearch(
@@ -448,6 +501,34 @@ async function runSearch(
   }
   const plan = await planFor(tx, p, dims);
   const tuning = settingsOf(tx).search;
+  if (plan === 'ivf') {
+    if (dims > IVF_MAX_DIMENSIONS) {
+      throw new ValidationError('invalid search', [
+        { code: 'custom', path: ['strategy'], message: `no IVFFlat index beyond ${IVF_MAX_DIMENSIONS} dimensions`, input: undefined },
+      ]);
+    }
+    // enable_sort off: with a filter, the planner's guess of its selectivity (0.5 % for any
+    // JSON condition) makes sorting "the few matching rows" look cheaper than the index, and
+    // then normalises and sorts every row of the tenant (measured 10x slower). The index scan
+    // with pgvector's iterative probing is bounded by ivfMaxProbes; jit off because a
+    // disabled node's cost would otherwise trigger JIT compilation (~200 ms, measured). Both
+    // are put back right after the query: the caller's transaction goes on with its own.
+    const [prev] = await rows<{ sort: string; jit: string }>(
+      tx,
+      sql`select current_setting('enable_sort') as sort, current_setting('jit') as jit,
+                 set_config('ivfflat.iterative_scan', 'relaxed_order', true),
+                 set_config('enable_sort', 'off', true),
+                 set_config('jit', 'off', true),
+                 set_config('ivfflat.probes', ${String(tuning.ivfProbes)}, true),
+                 set_config('ivfflat.max_probes', ${String(Math.max(tuning.ivfMaxProbes, tuning.ivfProbes))}, true)`,
+    );
+    const hits = (await rows<Record<string, unknown>>(tx, ivfQuery(p, dims, limit, tuning.hnswOverfetch))).map(toHit);
+    await tx.execute(
+      sql`select set_config('enable_sort', ${prev!.sort}, true), set_config('jit', ${prev!.jit}, true)`,
+    );
+    // fewer than k: a filter so selective that the widened probe ran out: answer exactly
+    if (hits.length >= limit || p.strategy === 'ivf') return { plan, hits };
+  }
   if (plan === 'hnsw') {
     if (!(INDEXED_DIMENSIONS as readonly number[]).includes(dims)) {
       throw new ValidationError('invalid search', [
@@ -489,8 +570,21 @@ export async function explainSearch(
     if (plan === 'hnsw') {
       await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
     }
-    const query = plan === 'hnsw' ? hnswQuery(p, dims, p.k, settingsOf(tx).search.hnswOverfetch) : exactQuery(p, p.k);
+    const [prev] = await rows<{ sort: string; jit: string }>(
+      tx,
+      sql`select current_setting('enable_sort') as sort, current_setting('jit') as jit`,
+    );
+    if (plan === 'ivf') {
+      await tx.execute(
+        sql`select set_config('ivfflat.iterative_scan', 'relaxed_order', true), set_config('enable_sort', 'off', true),
+                   set_config('jit', 'off', true)`,
+      );
+    }
+    const over = settingsOf(tx).search.hnswOverfetch;
+    const query =
+      plan === 'hnsw' ? hnswQuery(p, dims, p.k, over) : plan === 'ivf' ? ivfQuery(p, dims, p.k, over) : exactQuery(p, p.k);
     const lines = await rows<Record<string, string>>(tx, sql`explain ${query}`);
+    await tx.execute(sql`select set_config('enable_sort', ${prev!.sort}, true), set_config('jit', ${prev!.jit}, true)`);
     const [iter] = await rows<{ v: string }>(tx, sql`select current_setting('hnsw.iterative_scan') as v`);
     return {
       plan,
