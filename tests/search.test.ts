@@ -1,4 +1,5 @@
 /** Vector search: ingestion, plans, filters and their DSL, hybrid search, tenant safety. */
+import { spawnSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import {
 import * as s from '../src/schema/index.js';
 import { mulberry32 } from '../bench/lib.js';
 import { pgArray } from '../src/queries/util.js';
+import { listSearchIndexes, maintainSearchIndexes, tenantIndexName } from '../src/jobs/searchIndexes.js';
 import { rejectsWith, rowsOf } from './support/expect.js';
 import { createWorld, type World } from './support/fixtures.js';
 import { describeBackends } from './support/harness.js';
@@ -400,6 +402,113 @@ describeBackends('vector search', (t) => {
       NotFoundError,
     );
   });
+});
+
+describeBackends('per-tenant vector indexes (maintainSearchIndexes)', (t) => {
+  it('gives a large tenant its own index, searches it exactly as well, rebuilds it as the tenant grows and drops it as it shrinks', async () => {
+    // a handle on which 300 rows count as large (settings belong to the handle)
+    const db = withSettings(t().db, { search: { exactMaxRows: 100 } });
+    const w = await createWorld(t().db);
+    const rand = mulberry32(11);
+    const [m] = await t()
+      .db.insert(s.embeddingModels)
+      .values({ tenantId: w.tenantA, name: 'ivf-384', dimensions: DIMS })
+      .returning();
+    // tight groups of 10: a query near a group has a clear true top 10
+    const groups = Array.from({ length: 250 }, () => clustered(rand, centersOf(rand, 1), 0));
+    const near = (c: number[], spread: number) => {
+      const v = c.map((x) => x + (rand() - 0.5) * spread);
+      const len = Math.hypot(...v);
+      return v.map((x) => x / len);
+    };
+    const vs: number[][] = [];
+    const ingest = (from: number, to: number) =>
+      ingestChunks(t().db, {
+        tenantId: w.tenantA,
+        modelId: m!.id,
+        chunks: Array.from({ length: to - from }, (_, j) => {
+          const v = near(groups[Math.floor((from + j) / 10)]!, 0.02);
+          vs[from + j] = v;
+          return { sourceType: 'manual' as const, sourceId: w.projectA, chunkIndex: from + j, content: `c${from + j}`, embedding: v, metadata: { n: from + j } };
+        }),
+      });
+    await ingest(0, 300);
+    const name = tenantIndexName(w.tenantA, m!.id);
+
+    // dry run: reports, changes nothing
+    const planned = await maintainSearchIndexes(db, { dryRun: true });
+    expect(planned).toEqual([expect.objectContaining({ action: 'create', index: name, tenantId: w.tenantA, rows: 300, dims: DIMS })]);
+    expect((await listSearchIndexes(t().db)).map((e) => e.index)).not.toContain(name);
+
+    expect((await maintainSearchIndexes(db)).map((a) => [a.action, a.index])).toEqual([['create', name]]);
+    expect(await maintainSearchIndexes(db)).toEqual([]); // idempotent
+    expect(await listSearchIndexes(t().db)).toContainEqual(
+      expect.objectContaining({ index: name, tenantId: w.tenantA, modelId: m!.id, dims: DIMS, valid: true, builtRows: 300 }),
+    );
+
+    const member = { userId: w.users.member, tenantId: w.tenantA };
+    const q = near(groups[17]!, 0.01);
+    const truth = vs
+      .map((v, i) => ({ i, d: cosine(q, v) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 10)
+      .map((x) => x.i);
+    const plan = await withActor(db, member, (tx) => explainSearch(tx, { tenantId: w.tenantA, modelId: m!.id, embedding: q }));
+    expect(plan.plan).toBe('ivf');
+    expect(plan.explain).toContain(name);
+    const { hits, sortAfter, jitAfter } = await withActor(db, member, async (tx) => {
+      await tx.execute(sql`set local jit = on`);
+      const hits = await searchSimilar(tx, { tenantId: w.tenantA, modelId: m!.id, embedding: q });
+      const [st] = rowsOf<{ s: string; j: string }>(
+        await tx.execute(sql`select current_setting('enable_sort') as s, current_setting('jit') as j`),
+      );
+      return { hits, sortAfter: st!.s, jitAfter: st!.j };
+    });
+    expect(hits.map((h) => h.chunkIndex).sort((a, b) => a - b)).toEqual([...truth].sort((a, b) => a - b));
+    // the plan's settings do not outlive the search in the caller's transaction
+    expect([sortAfter, jitAfter]).toEqual(['on', 'on']);
+
+    // a filter whose scope is small is answered exactly (the plan counts the filtered scope)
+    const filtered = { tenantId: w.tenantA, modelId: m!.id, embedding: q, k: 5, filters: { metadata: { range: ['n', { gte: 290 }] } } } as const;
+    expect((await withActor(db, member, (tx) => explainSearch(tx, filtered))).plan).toBe('exact');
+    expect((await withActor(db, member, (tx) => searchSimilar(tx, filtered))).map((h) => h.chunkIndex).every((i) => i >= 290)).toBe(true);
+
+    // RLS still decides: tenant B's member naming tenant A gets nothing through the index
+    const outsider = await withActor(db, { userId: w.users.outsider, tenantId: w.tenantB }, (tx) =>
+      searchSimilar(tx, { tenantId: w.tenantA, modelId: m!.id, embedding: q, strategy: 'ivf' }),
+    );
+    expect(outsider).toEqual([]);
+
+    // grown past twice the rows it was built on: rebuilt (under a new name, then swapped)
+    await ingest(300, 700);
+    expect((await maintainSearchIndexes(db)).map((a) => [a.action, a.rows])).toEqual([['rebuild', 700]]);
+    expect(await listSearchIndexes(t().db)).toContainEqual(expect.objectContaining({ index: name, builtRows: 700, valid: true }));
+
+    // below half the threshold: dropped; the search falls back to the shared index
+    const bigger = withSettings(t().db, { search: { exactMaxRows: 2000 } });
+    expect((await maintainSearchIndexes(bigger)).map((a) => [a.action, a.index])).toEqual([['drop', name]]);
+    expect((await listSearchIndexes(t().db)).map((e) => e.index)).not.toContain(name);
+    const after = await withActor(withSettings(t().db, { search: { exactMaxRows: 100, scopeTtlSeconds: 1 } }), member, (tx) =>
+      explainSearch(tx, { tenantId: w.tenantA, modelId: m!.id, embedding: q }),
+    );
+    expect(after.plan).toBe('hnsw');
+    await rejectsWith(maintainSearchIndexes(db, { minRows: 5 } as never), ValidationError);
+
+    // the CLI job: a dry run lists what it would create and creates nothing
+    if (t().url) {
+      await ingest(700, 2500);
+      const r = spawnSync('npx', ['tsx', 'src/cli/index.ts', 'search-indexes', '--dry-run', '--min-rows', '2000', '--database-url', t().url!], {
+        encoding: 'utf8',
+      });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toContain(`would create ${name} (tenant ${w.tenantA}, 384-d, 2500 rows, 10 lists)`);
+      expect((await listSearchIndexes(t().db)).map((e) => e.index)).not.toContain(name);
+      const bad = spawnSync('npx', ['tsx', 'src/cli/index.ts', 'search-indexes', '--min-rows', '5', '--database-url', t().url!], {
+        encoding: 'utf8',
+      });
+      expect([bad.status, bad.stderr.trim()]).toEqual([2, 'ai-platform-db: --min-rows must be an integer of at least 100']);
+    }
+  }, 120_000);
 });
 
 describeBackends('vector search across tenants (generated)', (t) => {
