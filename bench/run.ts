@@ -13,6 +13,7 @@ import { documentsBench } from './documents.js';
 import { tasksBench } from './tasks.js';
 import { searchBench } from './search.js';
 import { recallBench } from './recall.js';
+import { curvesBench } from './curves.js';
 import { pgliteBench } from './pglite.js';
 import { platformBench } from './platform.js';
 import { table, type ResultRow } from './lib.js';
@@ -57,7 +58,7 @@ try {
     await migrate(db);
     const ctx: BenchContext = { db, raw, url, quick: !!opts.quick, seed: Number(opts.seed) };
     const only = opts.only?.split(',').map((s) => s.trim().toUpperCase());
-    const suites = [documentsBench, tasksBench, searchBench, recallBench, platformBench, pgliteBench];
+    const suites = [documentsBench, tasksBench, searchBench, recallBench, curvesBench, platformBench, pgliteBench];
     for (const suite of suites) {
       const out = await suite(ctx, only);
       rows.push(...out);

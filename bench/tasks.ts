@@ -13,7 +13,7 @@ const QUEUE_SQL = `select t.id as task_id, t.title, t.project_id, t.deliverable_
   where t.tenant_id = $1 and t.status = 'awaiting_review'
     and ((select app.has_tenant_role('admin')) or t.project_id = any ((select app.my_project_ids('reviewer'))::uuid[]))
     and v.created_by is distinct from (select app.current_user_id())
-  order by v.created_at, t.id limit $2`;
+  order by t.review_requested_at, t.id limit $2`;
 
 const EXPLICIT_SQL = `select t.id as task_id, t.title, t.project_id, t.deliverable_id, d.name as deliverable_name,
          v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at, v.created_at::text as cursor_ts
@@ -22,7 +22,7 @@ const EXPLICIT_SQL = `select t.id as task_id, t.title, t.project_id, t.deliverab
   left join deliverables d on d.tenant_id = t.tenant_id and d.id = t.deliverable_id
   where t.tenant_id = $1 and t.status = 'awaiting_review' and t.project_id = any ($3::uuid[])
     and v.created_by is distinct from $4::uuid
-  order by v.created_at, t.id limit $2`;
+  order by t.review_requested_at, t.id limit $2`;
 
 export async function tasksBench(ctx: BenchContext, only?: string[]): Promise<ResultRow[]> {
   const want = (id: string) => !only || only.includes(id);

@@ -87,7 +87,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({ statementMs: 15_000, lockMs: 5_000 });
 
 export const DEFAULT_SEARCH_TUNING: Readonly<SearchTuning> = Object.freeze({
-  exactMaxRows: 10_000,
+  exactMaxRows: 4_000,
   efSearch: 200,
   hnswOverfetch: 4,
   maxScanTuples: 40_000,

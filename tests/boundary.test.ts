@@ -13,7 +13,7 @@ import { verifyApiKey } from '../src/jobs/apiKeys.js';
 import { createDocument, getDocument } from '../src/queries/documents.js';
 import { createSession } from '../src/queries/conversations.js';
 import { issueApiKey } from '../src/queries/apiKeys.js';
-import { createTask, startTask, submitVersion } from '../src/queries/tasks.js';
+import { createTask, reviewQueue, reviewVersion, startTask, submitVersion } from '../src/queries/tasks.js';
 import { createDeliverable, createDeliverableSchema } from '../src/queries/tasks.js';
 import { rows } from '../src/queries/util.js';
 import { SECRET_COLUMNS } from '../src/rls/policies.js';
@@ -119,6 +119,45 @@ describeBackends('the database as the boundary (raw SQL as authenticated)', (t) 
     );
     // the reviewer is who acted (admin), not the owner the client named
     expect(after).toEqual({ status: 'rejected', n: 1, reviewer: w.users.admin });
+  });
+
+  it('the review queue’s order is the database’s: a client cannot jump the queue', async () => {
+    const mk = (title: string) =>
+      withActor(t().db, as('admin'), (tx) =>
+        createTask(tx, { tenantId: w.tenantA, projectId: w.projectA, title, assigneeId: w.users.member }),
+      );
+    const first = await mk('first in line');
+    const second = await mk('second in line');
+    for (const task of [first, second]) {
+      await withActor(t().db, as('member'), (tx) => startTask(tx, { tenantId: w.tenantA, taskId: task.id }));
+      await withActor(t().db, as('member'), (tx) =>
+        submitVersion(tx, { tenantId: w.tenantA, taskId: task.id, outputData: { ok: true } }),
+      );
+    }
+    const stamp = async (id: string) =>
+      (await one<{ at: string | null }>(sql`select review_requested_at::text as at from tasks where id = ${id}`)).at;
+    const before = await stamp(second.id);
+    expect(before).not.toBeNull();
+    // the assignee backdates the second task to the front of the queue: kept as it was
+    expect(await raw('member', sql`update tasks set review_requested_at = '2000-01-01' where id = ${second.id}`)).toBeUndefined();
+    expect(await stamp(second.id)).toBe(before);
+    // a task inserted straight into awaiting_review with a forged time gets the database's
+    const refused = await raw('admin', sql`insert into tasks (tenant_id, project_id, title, status, review_requested_at)
+                                           values (${w.tenantA}, ${w.projectA}, 'forged', 'awaiting_review', '2000-01-01')`);
+    const forged = await one<{ at: string | null } | undefined>(
+      sql`select review_requested_at::text as at from tasks where tenant_id = ${w.tenantA} and title = 'forged'`,
+    );
+    // either refused outright, or stamped with the database's time
+    if (refused === undefined) expect(forged?.at).not.toMatch(/^2000-/);
+    else expect(forged).toBeUndefined();
+    const queue = await withActor(t().db, as('admin'), (tx) => reviewQueue(tx, { tenantId: w.tenantA, limit: 50 }));
+    const order = queue.items.map((i) => i.taskId);
+    expect(order.indexOf(first.id)).toBeLessThan(order.indexOf(second.id));
+    // leaving awaiting_review clears the stamp
+    await withActor(t().db, as('admin'), (tx) =>
+      reviewVersion(tx, { tenantId: w.tenantA, taskId: first.id, version: 1, decision: 'reject' }),
+    );
+    expect(await stamp(first.id)).toBeNull();
   });
 
   it('authorship is stamped by the database, not taken from the client', async () => {

@@ -76,7 +76,11 @@ interface Existing {
 }
 
 /** The per-tenant indexes present, with the row count each was built on (in its comment). */
-export async function listSearchIndexes(db: DbOrTx): Promise<Existing[]> {
+export async function listSearchIndexes(db: Db): Promise<Existing[]> {
+  return mapErrors(() => withService(db, readIndexes));
+}
+
+async function readIndexes(db: DbOrTx): Promise<Existing[]> {
   const list = await rows<{ index: string; valid: boolean; note: string | null }>(
     db,
     sql`select c.relname as index, i.indisvalid and i.indisready as valid, obj_description(c.oid, 'pg_class') as note
@@ -125,7 +129,7 @@ export async function maintainSearchIndexes(
             group by 1, 2, 3`,
       ),
     );
-    const existing = await withService(db, (tx) => listSearchIndexes(tx));
+    const existing = await withService(db, readIndexes);
     const byName = new Map(existing.map((e) => [e.index, e]));
     const actions: SearchIndexAction[] = [];
     const wanted = new Set<string>();

@@ -503,7 +503,8 @@ export interface ReviewQueueItem {
 }
 
 /**
- * Versions awaiting a review this actor may give, oldest submission first, keyset-paginated:
+ * Versions awaiting a review this actor may give, oldest request first (when the task entered
+ * awaiting_review, stamped by the database: an index range scan), keyset-paginated:
  * tasks awaiting review in projects where the actor reviews (or any, for tenant admins),
  * not authored by the actor.
  */
@@ -528,7 +529,7 @@ export async function reviewQueue(
       tx,
       sql`select t.id as task_id, t.title, t.project_id, t.deliverable_id, d.name as deliverable_name,
                  v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at,
-                 v.created_at::text as cursor_ts
+                 t.review_requested_at::text as cursor_ts
           from tasks t
           join task_versions v on v.tenant_id = t.tenant_id and v.task_id = t.id and v.version = t.current_version
           left join deliverables d on d.tenant_id = t.tenant_id and d.id = t.deliverable_id
@@ -537,8 +538,8 @@ export async function reviewQueue(
             and ((select app.has_tenant_role('admin')) or t.project_id = any ((select app.my_project_ids('reviewer'))::uuid[]))
             and v.created_by is distinct from (select app.current_user_id())
             ${p.projectId ? sql`and t.project_id = ${p.projectId}` : sql``}
-            ${p.after ? sql`and (v.created_at, t.id) > (${p.after.submittedAt}::timestamptz, ${p.after.taskId}::uuid)` : sql``}
-          order by v.created_at, t.id
+            ${p.after ? sql`and (t.review_requested_at, t.id) > (${p.after.submittedAt}::timestamptz, ${p.after.taskId}::uuid)` : sql``}
+          order by t.review_requested_at, t.id
           limit ${p.limit + 1}`,
     );
     const items = list.slice(0, p.limit).map((r) => ({

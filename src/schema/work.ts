@@ -16,6 +16,7 @@ import {
   pgTable,
   primaryKey,
   text,
+  timestamp,
   unique,
   uniqueIndex,
   uuid,
@@ -131,6 +132,12 @@ export const tasks = pgTable(
     status: taskStatus('status').notNull().default('pending'),
     /** Latest version number; 0 before the first submission. */
     currentVersion: integer('current_version').notNull().default(0),
+    /**
+     * When the task last entered awaiting_review (null otherwise): set by the database
+     * (app.stamp_review_request), whatever a client writes. The review queue's order, served
+     * by `tasks_review_queue_idx` as an index range scan.
+     */
+    reviewRequestedAt: timestamp('review_requested_at', { withTimezone: true }),
     dueDate: date('due_date', { mode: 'string' }),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     ...lifecycleDates(),
@@ -149,6 +156,10 @@ export const tasks = pgTable(
     // review queue: tasks awaiting review in a project
     index('tasks_tenant_id_project_id_status_idx').on(t.tenantId, t.projectId, t.status),
     index('tasks_tenant_id_deliverable_id_idx').on(t.tenantId, t.deliverableId),
+    // review queue, oldest request first: its first page is an index range scan
+    index('tasks_review_queue_idx')
+      .on(t.tenantId, t.reviewRequestedAt, t.id)
+      .where(sql`status = 'awaiting_review'`),
     // "my tasks" (seed 000 assignee visibility)
     index('tasks_assignee_id_idx').on(t.assigneeId, t.tenantId),
     index('tasks_tenant_id_project_id_phase_idx').on(t.tenantId, t.projectId, t.phase),

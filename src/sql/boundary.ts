@@ -161,6 +161,23 @@ BEGIN
 END
 $fn$`);
   s.push(...trig('tasks_rules', 'tasks', 'BEFORE UPDATE', 'app.task_rules()'));
+  // The review queue's order: when the task entered awaiting_review, stamped here (a client's
+  // value is ignored), cleared when it leaves.
+  s.push(`CREATE OR REPLACE FUNCTION app.stamp_review_request() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF NEW.status IS DISTINCT FROM 'awaiting_review' THEN
+    NEW.review_requested_at := NULL;
+  ELSIF TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'awaiting_review' THEN
+    NEW.review_requested_at := clock_timestamp();
+  ELSE
+    NEW.review_requested_at := OLD.review_requested_at;
+  END IF;
+  RETURN NEW;
+END
+$fn$`);
+  s.push(...trig('tasks_stamp_review_request', 'tasks', 'BEFORE INSERT OR UPDATE', 'app.stamp_review_request()'));
 
   // ------------------------------------------------------------ deletion requests
   // Filed by tenant admins: progress, report, status and result are the purge job's; erasing
