@@ -631,12 +631,15 @@ export async function searchHybrid(db: DbOrTx, params: SearchHybridParams): Prom
     const text = (
       await rows<Record<string, unknown>>(
         tx,
-        sql`select * from (
-              select ${HIT_COLUMNS}, (embedding <=> ${`[${p.embedding.join(',')}]`}::vector) as distance,
-                     ts_rank(search_vector, ${tsq}) as text_score
-              from chunks where search_vector @@ ${tsq} and ${filterSql({ ...p, maxDistance: undefined }, sql`0`)}
-              limit ${sql.raw(String(cap))}) c
-            order by text_score desc, id limit ${sql.raw(String(n))}`,
+        // the vector distance only for the n rows kept, not for every ranked candidate
+        sql`select c.*, (x.embedding <=> ${`[${p.embedding.join(',')}]`}::vector) as distance from (
+              select * from (
+                select ${HIT_COLUMNS}, tenant_id, ts_rank(search_vector, ${tsq}) as text_score
+                from chunks where search_vector @@ ${tsq} and ${filterSql({ ...p, maxDistance: undefined }, sql`0`)}
+                limit ${sql.raw(String(cap))}) m
+              order by text_score desc, id limit ${sql.raw(String(n))}) c
+            join chunks x on x.tenant_id = c.tenant_id and x.id = c.id
+            order by c.text_score desc, c.id`,
       )
     ).map(toHit);
     const fused = new Map<string, HybridHit>();
