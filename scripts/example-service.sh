@@ -103,14 +103,19 @@ echo "$err" | tail -1 | grep -q '^ai-platform-db: drizzle-kit push failed' || { 
 cp "$work/schema.ts.bak" src/schema.ts
 step "a push with an unprotected table and one drizzle-kit fails on both exit non-zero (one line)"
 
-# objects push does not own: another owner's table stays; an enum drizzle-kit would drop stops the push
+# objects push does not own: another owner's table stays; an enum drizzle-kit would drop stops the push;
+# a per-tenant search index (maintainSearchIndexes: in no schema file) is put back as it was
 q "$pushed" "create table public.other_owner (id int primary key); insert into public.other_owner values (1)" >/dev/null
+q "$pushed" "create index chunks_ivf_example on chunks using ivfflat ((l2_normalize(embedding::vector(384))::vector(384)) vector_l2_ops) with (lists = 10) where tenant_id = '00000000-0000-4000-8000-000000000001'::uuid and dims = 384; comment on index chunks_ivf_example is '{\"rows\":1}'" >/dev/null
+before=$(q "$pushed" "select pg_get_indexdef('chunks_ivf_example'::regclass) || obj_description('chunks_ivf_example'::regclass, 'pg_class')")
 npx --no-install ai-platform-db push --database-url "$pushed" >/dev/null
 [ "$(q "$pushed" "select count(*) from public.other_owner")" = 1 ] || { echo "push touched a table it does not own"; exit 1; }
+[ "$(q "$pushed" "select pg_get_indexdef('chunks_ivf_example'::regclass) || obj_description('chunks_ivf_example'::regclass, 'pg_class')")" = "$before" ] \
+  || { echo "push lost a per-tenant search index"; exit 1; }
 q "$pushed" "create type public.other_enum as enum ('a')" >/dev/null
 if err=$(npx --no-install ai-platform-db push --database-url "$pushed" 2>&1); then echo "push went ahead with an enum it would drop"; exit 1; fi
 echo "$err" | grep -q 'other_enum' && [ "$(q "$pushed" "select to_regtype('public.other_enum') is not null")" = t ] || { echo "unexpected: $err"; exit 1; }
-step "push leaves another owner's table alone and refuses to run over an enum it would drop"
+step "push leaves another owner's table alone, puts back a per-tenant search index it dropped, and refuses to run over an enum it would drop"
 
 # upgrade: a database migrated by v0.1.0 (its six migrations, recorded as v0.1.0 did in drizzle's
 # default journal) with data in it, then the service's migrate: package upgraded, data intact

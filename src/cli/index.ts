@@ -228,6 +228,13 @@ export default {
       }
       const run = (statements: string[]) => applyStatements(db, statements);
       await run(preSchemaStatements());
+      // the per-tenant search indexes (maintainSearchIndexes) are not in any schema file:
+      // drizzle-kit push drops them from chunks; they are put back as they were, below
+      const tenantIndexes = (await db.execute(
+        sql`select c.relname as name, pg_get_indexdef(c.oid) as def, obj_description(c.oid, 'pg_class') as note
+            from pg_index i join pg_class c on c.oid = i.indexrelid
+            where i.indrelid = to_regclass('public.chunks') and c.relname like 'chunks\_ivf\_%'`,
+      )) as unknown as { name: string; def: string; note: string | null }[];
       const out = drizzleKit(bin, ['push', '--force', '--verbose', '--config', merged], {
         ...process.env,
         DATABASE_URL: opts.databaseUrl,
@@ -238,6 +245,18 @@ export default {
       const changes = statements.filter((x) => !quirk.includes(x));
       for (const x of changes) console.log(`  ${x}`);
       await run([...pushPostStatements(), ...service]);
+      const left = new Set(
+        ((await db.execute(
+          sql`select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+              where i.indrelid = to_regclass('public.chunks')`,
+        )) as unknown as { name: string }[]).map((r) => r.name),
+      );
+      const dropped = [...tenantIndexes].filter((x) => !left.has(x.name));
+      for (const x of dropped) {
+        await db.exec(x.def);
+        if (x.note) await db.exec(`comment on index ${x.name} is '${x.note.replace(/'/g, "''")}'`);
+      }
+      if (dropped.length) console.log(`push: restored ${dropped.length} per-tenant search indexes drizzle-kit dropped`);
       console.log(
         `push: ${changes.length ? `${changes.length} schema statements` : 'no schema changes'}${quirk.length ? ` (and ${quirk.length} empty-array defaults drizzle-kit re-states on every push)` : ''}; then ${pushPostStatements().length} package and ${service.length} service statements (${exported.tables.length} service tables)`,
       );
