@@ -421,37 +421,32 @@ function exactQuery(p: z.output<typeof searchSimilarParams>, limit: number): SQL
              where ${filterSql(p, distance)} order by distance, id limit ${sql.raw(String(limit))}`;
 }
 
-function hnswQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit: number, overfetch: number): SQL {
-  const q = `[${p.embedding.join(',')}]`;
-  const cast = sql.raw(`vector(${dims})`);
-  const distance = sql`(embedding::${cast} <=> ${q}::${cast})`;
-  // Over-fetch candidates from the graph, then keep the best `limit` by exact distance:
-  // the true top-k are far more often within the graph's top 4k than its top k (recall).
-  // relaxed_order iterative scans may return rows slightly out of order: re-sorted outside.
-  // LIMITs are literals (validated integers) so a cached plan keeps the index (see exactQuery).
-  const candidates = Math.max(limit * overfetch, 40);
-  return sql`select * from (
-               select ${HIT_COLUMNS}, ${distance} as distance from chunks
-               where dims = ${sql.raw(String(dims))} and ${filterSql(p, distance)}
-               order by ${distance} limit ${sql.raw(String(candidates))}) s
-             order by distance, id limit ${sql.raw(String(limit))}`;
-}
-
 /**
- * The tenant's own IVFFlat index (maintainSearchIndexes): its lists follow the tenant's own
- * clusters. Candidates come by the unit vectors' L2 distance, an expression only that index
- * serves (its predicate names the tenant and model as literals: so does the query), then
- * re-ranked by exact cosine distance.
+ * An index plan: candidates from an index in its own order, re-ranked by exact cosine distance.
+ * - `hnsw`, the shared graph of the dimension: over-fetch, because the true top-k are far more
+ *   often within the graph's top 4k than its top k; relaxed_order iterative scans may return
+ *   rows slightly out of order, hence the outer sort.
+ * - `ivf`, the tenant's own IVFFlat index (maintainSearchIndexes), whose lists follow the
+ *   tenant's own clusters: candidates by the unit vectors' L2 distance, an expression only
+ *   that index serves (its predicate names the tenant and model as literals: so does the query).
+ * LIMITs are literals (validated integers) so a cached plan keeps the index (see exactQuery).
  */
-function ivfQuery(p: z.output<typeof searchSimilarParams>, dims: number, limit: number, overfetch: number): SQL {
+function indexQuery(
+  plan: 'hnsw' | 'ivf',
+  p: z.output<typeof searchSimilarParams>,
+  dims: number,
+  limit: number,
+  overfetch: number,
+): SQL {
   const q = `[${p.embedding.join(',')}]`;
   const cast = sql.raw(`vector(${dims})`);
   const distance = sql`(embedding::${cast} <=> ${q}::${cast})`;
+  const order = plan === 'ivf' ? sql`${sql.raw(unitExpr(dims))} <-> (l2_normalize(${q}::${cast})::${cast})` : distance;
   const candidates = Math.max(limit * overfetch, 40);
   return sql`select * from (
                select ${HIT_COLUMNS}, ${distance} as distance from chunks
-               where dims = ${sql.raw(String(dims))} and ${filterSql(p, distance, true)}
-               order by ${sql.raw(unitExpr(dims))} <-> (l2_normalize(${q}::${cast})::${cast}) limit ${sql.raw(String(candidates))}) s
+               where dims = ${sql.raw(String(dims))} and ${filterSql(p, distance, plan === 'ivf')}
+               order by ${order} limit ${sql.raw(String(candidates))}) s
              order by distance, id limit ${sql.raw(String(limit))}`;
 }
 
@@ -522,7 +517,7 @@ async function runSearch(
                  set_config('ivfflat.probes', ${String(tuning.ivfProbes)}, true),
                  set_config('ivfflat.max_probes', ${String(Math.max(tuning.ivfMaxProbes, tuning.ivfProbes))}, true)`,
     );
-    const hits = (await rows<Record<string, unknown>>(tx, ivfQuery(p, dims, limit, tuning.hnswOverfetch))).map(toHit);
+    const hits = (await rows<Record<string, unknown>>(tx, indexQuery('ivf', p, dims, limit, tuning.hnswOverfetch))).map(toHit);
     await tx.execute(
       sql`select set_config('enable_sort', ${prev!.sort}, true), set_config('jit', ${prev!.jit}, true)`,
     );
@@ -540,7 +535,7 @@ async function runSearch(
                  set_config('hnsw.ef_search', ${String(Math.max(tuning.efSearch, limit))}, true),
                  set_config('hnsw.max_scan_tuples', ${String(tuning.maxScanTuples)}, true)`,
     );
-    const hits = (await rows<Record<string, unknown>>(tx, hnswQuery(p, dims, limit, tuning.hnswOverfetch))).map(toHit);
+    const hits = (await rows<Record<string, unknown>>(tx, indexQuery('hnsw', p, dims, limit, tuning.hnswOverfetch))).map(toHit);
     // a filter so selective that the graph walk ran out: answer exactly instead
     if (hits.length >= limit || p.strategy === 'hnsw') return { plan, hits };
   }
@@ -582,7 +577,7 @@ export async function explainSearch(
     }
     const over = settingsOf(tx).search.hnswOverfetch;
     const query =
-      plan === 'hnsw' ? hnswQuery(p, dims, p.k, over) : plan === 'ivf' ? ivfQuery(p, dims, p.k, over) : exactQuery(p, p.k);
+      plan === 'exact' ? exactQuery(p, p.k) : indexQuery(plan, p, dims, p.k, over);
     const lines = await rows<Record<string, string>>(tx, sql`explain ${query}`);
     await tx.execute(sql`select set_config('enable_sort', ${prev!.sort}, true), set_config('jit', ${prev!.jit}, true)`);
     const [iter] = await rows<{ v: string }>(tx, sql`select current_setting('hnsw.iterative_scan') as v`);
