@@ -46,8 +46,12 @@ export type Db<S extends Record<string, unknown> = {}> = (S extends Record<strin
   readonly settings: HandleSettings;
   /** Whether statements are sent as named prepared statements (false behind a transaction pooler). */
   readonly preparedStatements: boolean;
-  /** Runs a script of one or more SQL statements outside the query builder (no parameters). */
-  exec(sqlText: string): Promise<void>;
+  /**
+   * Runs a script of one or more SQL statements outside the query builder (no parameters).
+   * `settings` are SET on the connection for this script only (one connection, reset after):
+   * for a statement that may not run in a transaction, such as CREATE INDEX CONCURRENTLY.
+   */
+  exec(sqlText: string, settings?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -158,11 +162,28 @@ export async function createDb<S extends Record<string, unknown> = {}>(
   return handle(db as unknown as AppDatabase, settings, {
     kind: 'server' as const,
     preparedStatements: prepare,
-    exec: async (sqlText: string) => {
-      await client.unsafe(sqlText);
+    exec: async (sqlText: string, settings?: Record<string, string>) => {
+      if (!settings) {
+        await client.unsafe(sqlText);
+        return;
+      }
+      const conn = await client.reserve();
+      try {
+        for (const [k, v] of Object.entries(settings)) await conn`select set_config(${k}, ${v}, false)`;
+        await conn.unsafe(sqlText);
+      } finally {
+        for (const k of Object.keys(settings)) await conn.unsafe(`reset ${quoteGuc(k)}`).catch(() => {});
+        conn.release();
+      }
     },
     close: () => client.end({ timeout: 5 }),
   }) as unknown as Db<S>;
+}
+
+/** A setting's name for RESET (letters, digits, _ and one dot), or a TypeError. */
+function quoteGuc(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(name)) throw new TypeError(`not a setting name: ${name}`);
+  return name;
 }
 
 /** The package's schema plus a service's; a service may not redefine a package export. */
@@ -260,7 +281,16 @@ export async function createEmbeddedDb<S extends Record<string, unknown> = {}>(
     kind: 'embedded' as const,
     preparedStatements: true,
     pglite,
-    exec: async (sqlText: string) => {
+    exec: async (sqlText: string, settings?: Record<string, string>) => {
+      if (settings) {
+        for (const [k, v] of Object.entries(settings)) await pglite.query('select set_config($1, $2, false)', [k, v]);
+        try {
+          await pglite.exec(sqlText);
+        } finally {
+          for (const k of Object.keys(settings)) await pglite.exec(`reset ${quoteGuc(k)}`).catch(() => {});
+        }
+        return;
+      }
       await pglite.exec(sqlText);
     },
     close: () => pglite.close(),

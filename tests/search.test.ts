@@ -4,8 +4,8 @@ import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withActor } from '../src/actor.js';
-import { withSettings } from '../src/db.js';
-import { NotFoundError, ValidationError } from '../src/queries/errors.js';
+import { createDb, withSettings } from '../src/db.js';
+import { LimitError, NotFoundError, ValidationError } from '../src/queries/errors.js';
 import {
   compileMetadataFilter,
   deleteChunksBySource,
@@ -496,6 +496,28 @@ describeBackends('per-tenant vector indexes (maintainSearchIndexes)', (t) => {
 
     // the CLI job: a dry run lists what it would create and creates nothing
     if (t().url) {
+      // a build pgvector refuses for maintenance_work_mem (500k rows needed 672 MB, the
+      // default is 64 MB) is retried on one connection with what it asked for
+      const dbName = new URL(t().url!).pathname.slice(1);
+      await t().db.execute(sql.raw(`alter database "${dbName}" set maintenance_work_mem = '1MB'`));
+      const low = await createDb(t().url!, { max: 2, search: { exactMaxRows: 100 } });
+      try {
+        const [mem] = rowsOf<{ m: string }>(await low.execute(sql`select current_setting('maintenance_work_mem') as m`));
+        expect(mem!.m).toBe('1MB');
+        await ingest(300, 700);
+        const built = await maintainSearchIndexes(low);
+        expect(built.map((a) => a.action)).toEqual(['create']);
+        expect(await listSearchIndexes(low)).toContainEqual(expect.objectContaining({ index: name, valid: true }));
+        const [after] = rowsOf<{ m: string }>(await low.execute(sql`select current_setting('maintenance_work_mem') as m`));
+        expect(after!.m).toBe('1MB'); // reset on the connection that built it
+        await rejectsWith(maintainSearchIndexes(withSettings(low, { search: { exactMaxRows: 50 } }), { maxMemoryMb: 64, minRows: 100 }).then(async () => {
+          await low.exec(`drop index ${name}`);
+          return maintainSearchIndexes(low, { maxMemoryMb: 64 });
+        }), LimitError);
+      } finally {
+        await low.close();
+        await t().db.execute(sql.raw(`alter database "${dbName}" reset maintenance_work_mem`));
+      }
       await ingest(700, 2500);
       const r = spawnSync('npx', ['tsx', 'src/cli/index.ts', 'search-indexes', '--dry-run', '--min-rows', '2000', '--database-url', t().url!], {
         encoding: 'utf8',

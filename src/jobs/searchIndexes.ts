@@ -16,7 +16,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../db.js';
 import { withService } from '../actor.js';
-import { mapErrors } from '../queries/errors.js';
+import { LimitError, mapErrors } from '../queries/errors.js';
 import { parse, rows, sha256 } from '../queries/util.js';
 import { settingsOf } from '../settings.js';
 
@@ -54,7 +54,41 @@ export const maintainSearchIndexesParams = z.strictObject({
   concurrently: z.boolean().optional(),
   /** Report what would change without changing it. */
   dryRun: z.boolean().default(false),
+  /**
+   * The k-means of a large index needs more than PostgreSQL's default maintenance_work_mem
+   * (64 MB; 672 MB for 500k rows × 384-d, measured): a build refused for memory is retried in
+   * a session with what pgvector asked for, up to this many MB.
+   */
+  maxMemoryMb: z.number().int().min(64).max(65_536).default(4_096),
 });
+
+/**
+ * Runs an index build; when pgvector refuses it for maintenance_work_mem, once more in a
+ * session of its own with the memory it asked for (set on that connection for the build only).
+ */
+async function buildIndex(db: Db, statement: string, cleanup: string, maxMemoryMb: number): Promise<void> {
+  try {
+    await db.exec(statement);
+    return;
+  } catch (err) {
+    const m = /memory required is (\d+) MB/.exec(String((err as Error).message));
+    if (!m) throw err;
+    const need = Number(m[1]) + 64;
+    if (need > maxMemoryMb) {
+      await db.exec(cleanup);
+      throw new LimitError(
+        `building a per-tenant search index needs ${m[1]} MB of maintenance_work_mem, over maxMemoryMb (${maxMemoryMb})`,
+        'maxMemoryMb',
+        need,
+      );
+    }
+    // a refused CONCURRENTLY build leaves an invalid index behind
+    await db.exec(cleanup);
+    await db.exec(statement, { maintenance_work_mem: `${need}MB` });
+  }
+}
+
+
 
 export interface SearchIndexAction {
   action: 'create' | 'rebuild' | 'drop';
@@ -162,9 +196,12 @@ export async function maintainSearchIndexes(
       // a rebuild builds the new index under a temporary name, then swaps: searches keep an index
       const target = a.action === 'rebuild' ? `${a.index}_new` : a.index;
       await db.exec(`drop index${cc} if exists ${target}`);
-      await db.exec(
+      await buildIndex(
+        db,
         `create index${cc} ${target} on chunks using ivfflat ((${unitExpr(a.dims)}) vector_l2_ops) with (lists = ${a.lists})
          where tenant_id = '${a.tenantId}'::uuid and model_id = '${a.modelId}'::uuid and dims = ${a.dims}`,
+        `drop index${cc} if exists ${target}`,
+        p.maxMemoryMb,
       );
       const note = JSON.stringify({ tenantId: a.tenantId, modelId: a.modelId, dims: a.dims, rows: a.rows, lists: a.lists });
       await db.exec(`comment on index ${target} is '${note}'`);
