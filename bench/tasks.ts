@@ -7,20 +7,19 @@ import { fmtMs, interleaved, progressBar, type ResultRow } from './lib.js';
 
 const QUEUE_SQL = `select t.id as task_id, t.title, t.project_id, t.deliverable_id, d.name as deliverable_name,
          v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at, v.created_at::text as cursor_ts
-  from tasks t
+  from (select * from tasks where tenant_id = $1 and status = 'awaiting_review' order by review_requested_at, id offset 0) t
   join task_versions v on v.tenant_id = t.tenant_id and v.task_id = t.id and v.version = t.current_version
   left join deliverables d on d.tenant_id = t.tenant_id and d.id = t.deliverable_id
-  where t.tenant_id = $1 and t.status = 'awaiting_review'
-    and ((select app.has_tenant_role('admin')) or t.project_id = any ((select app.my_project_ids('reviewer'))::uuid[]))
+  where ((select app.has_tenant_role('admin')) or t.project_id = any ((select app.my_project_ids('reviewer'))::uuid[]))
     and v.created_by is distinct from (select app.current_user_id())
   order by t.review_requested_at, t.id limit $2`;
 
 const EXPLICIT_SQL = `select t.id as task_id, t.title, t.project_id, t.deliverable_id, d.name as deliverable_name,
          v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at, v.created_at::text as cursor_ts
-  from tasks t
+  from (select * from tasks where tenant_id = $1 and status = 'awaiting_review' order by review_requested_at, id offset 0) t
   join task_versions v on v.tenant_id = t.tenant_id and v.task_id = t.id and v.version = t.current_version
   left join deliverables d on d.tenant_id = t.tenant_id and d.id = t.deliverable_id
-  where t.tenant_id = $1 and t.status = 'awaiting_review' and t.project_id = any ($3::uuid[])
+  where t.project_id = any ($3::uuid[])
     and v.created_by is distinct from $4::uuid
   order by t.review_requested_at, t.id limit $2`;
 

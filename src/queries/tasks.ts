@@ -530,15 +530,18 @@ export async function reviewQueue(
       sql`select t.id as task_id, t.title, t.project_id, t.deliverable_id, d.name as deliverable_name,
                  v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at,
                  t.review_requested_at::text as cursor_ts
-          from tasks t
+          -- the awaiting tasks in queue order straight from tasks_review_queue_idx (OFFSET 0
+          -- keeps the planner from joining from the versions side and sorting every one of
+          -- them); each joined to its latest version, the walk stops at the page's end
+          from (select * from tasks
+                where tenant_id = ${p.tenantId} and status = 'awaiting_review'
+                  ${p.after ? sql`and (review_requested_at, id) > (${p.after.submittedAt}::timestamptz, ${p.after.taskId}::uuid)` : sql``}
+                  ${p.projectId ? sql`and project_id = ${p.projectId}` : sql``}
+                order by review_requested_at, id offset 0) t
           join task_versions v on v.tenant_id = t.tenant_id and v.task_id = t.id and v.version = t.current_version
           left join deliverables d on d.tenant_id = t.tenant_id and d.id = t.deliverable_id
-          where t.tenant_id = ${p.tenantId}
-            and t.status = 'awaiting_review'
-            and ((select app.has_tenant_role('admin')) or t.project_id = any ((select app.my_project_ids('reviewer'))::uuid[]))
+          where ((select app.has_tenant_role('admin')) or t.project_id = any ((select app.my_project_ids('reviewer'))::uuid[]))
             and v.created_by is distinct from (select app.current_user_id())
-            ${p.projectId ? sql`and t.project_id = ${p.projectId}` : sql``}
-            ${p.after ? sql`and (t.review_requested_at, t.id) > (${p.after.submittedAt}::timestamptz, ${p.after.taskId}::uuid)` : sql``}
           order by t.review_requested_at, t.id
           limit ${p.limit + 1}`,
     );
