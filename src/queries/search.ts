@@ -466,6 +466,30 @@ async function hasTenantIndex(tx: DbOrTx, tenantId: string, modelId: string): Pr
   return !!r?.ok;
 }
 
+/**
+ * Runs `fn` (a statement on the tenant's IVFFlat index) under the settings it needs, then puts
+ * back what the caller's transaction had. enable_sort off: with a filter, the planner's guess
+ * of its selectivity (0.5 % for any JSON condition) makes sorting "the few matching rows" look
+ * cheaper than the index, and then normalises and sorts every row of the tenant (measured 10x
+ * slower); the index scan with pgvector's iterative probing is bounded by ivfMaxProbes. jit
+ * off because a disabled node's cost would otherwise trigger JIT compilation (~200 ms, measured).
+ */
+async function underIvfSettings<T>(tx: DbOrTx, fn: () => Promise<T>): Promise<T> {
+  const tuning = settingsOf(tx).search;
+  const [prev] = await rows<{ sort: string; jit: string }>(
+    tx,
+    sql`select current_setting('enable_sort') as sort, current_setting('jit') as jit,
+               set_config('ivfflat.iterative_scan', 'relaxed_order', true),
+               set_config('enable_sort', 'off', true),
+               set_config('jit', 'off', true),
+               set_config('ivfflat.probes', ${String(tuning.ivfProbes)}, true),
+               set_config('ivfflat.max_probes', ${String(Math.max(tuning.ivfMaxProbes, tuning.ivfProbes))}, true)`,
+  );
+  const out = await fn();
+  await tx.execute(sql`select set_config('enable_sort', ${prev!.sort}, true), set_config('jit', ${prev!.jit}, true)`);
+  return out;
+}
+
 async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims: number): Promise<SearchPlan> {
   if (p.strategy !== 'auto') return p.strategy;
   const bound = exactMaxRows(tx, dims);
@@ -502,24 +526,8 @@ async function runSearch(
         { code: 'custom', path: ['strategy'], message: `no IVFFlat index beyond ${IVF_MAX_DIMENSIONS} dimensions`, input: undefined },
       ]);
     }
-    // enable_sort off: with a filter, the planner's guess of its selectivity (0.5 % for any
-    // JSON condition) makes sorting "the few matching rows" look cheaper than the index, and
-    // then normalises and sorts every row of the tenant (measured 10x slower). The index scan
-    // with pgvector's iterative probing is bounded by ivfMaxProbes; jit off because a
-    // disabled node's cost would otherwise trigger JIT compilation (~200 ms, measured). Both
-    // are put back right after the query: the caller's transaction goes on with its own.
-    const [prev] = await rows<{ sort: string; jit: string }>(
-      tx,
-      sql`select current_setting('enable_sort') as sort, current_setting('jit') as jit,
-                 set_config('ivfflat.iterative_scan', 'relaxed_order', true),
-                 set_config('enable_sort', 'off', true),
-                 set_config('jit', 'off', true),
-                 set_config('ivfflat.probes', ${String(tuning.ivfProbes)}, true),
-                 set_config('ivfflat.max_probes', ${String(Math.max(tuning.ivfMaxProbes, tuning.ivfProbes))}, true)`,
-    );
-    const hits = (await rows<Record<string, unknown>>(tx, indexQuery('ivf', p, dims, limit, tuning.hnswOverfetch))).map(toHit);
-    await tx.execute(
-      sql`select set_config('enable_sort', ${prev!.sort}, true), set_config('jit', ${prev!.jit}, true)`,
+    const hits = await underIvfSettings(tx, async () =>
+      (await rows<Record<string, unknown>>(tx, indexQuery('ivf', p, dims, limit, tuning.hnswOverfetch))).map(toHit),
     );
     // fewer than k: a filter so selective that the widened probe ran out: answer exactly
     if (hits.length >= limit || p.strategy === 'ivf') return { plan, hits };
@@ -565,21 +573,13 @@ export async function explainSearch(
     if (plan === 'hnsw') {
       await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
     }
-    const [prev] = await rows<{ sort: string; jit: string }>(
-      tx,
-      sql`select current_setting('enable_sort') as sort, current_setting('jit') as jit`,
-    );
-    if (plan === 'ivf') {
-      await tx.execute(
-        sql`select set_config('ivfflat.iterative_scan', 'relaxed_order', true), set_config('enable_sort', 'off', true),
-                   set_config('jit', 'off', true)`,
-      );
-    }
     const over = settingsOf(tx).search.hnswOverfetch;
-    const query =
-      plan === 'exact' ? exactQuery(p, p.k) : indexQuery(plan, p, dims, p.k, over);
-    const lines = await rows<Record<string, string>>(tx, sql`explain ${query}`);
-    await tx.execute(sql`select set_config('enable_sort', ${prev!.sort}, true), set_config('jit', ${prev!.jit}, true)`);
+    const explain = () =>
+      rows<Record<string, string>>(
+        tx,
+        sql`explain ${plan === 'exact' ? exactQuery(p, p.k) : indexQuery(plan, p, dims, p.k, over)}`,
+      );
+    const lines = plan === 'ivf' ? await underIvfSettings(tx, explain) : await explain();
     const [iter] = await rows<{ v: string }>(tx, sql`select current_setting('hnsw.iterative_scan') as v`);
     return {
       plan,
