@@ -5,22 +5,25 @@ import { reviewQueue } from '../src/queries/tasks.js';
 import type { BenchContext } from './run.js';
 import { fmtMs, interleaved, progressBar, type ResultRow } from './lib.js';
 
+// both in the package's form: the queue index drives a nested loop of LATERAL lookups
 const QUEUE_SQL = `select t.id as task_id, t.title, t.project_id, t.deliverable_id, d.name as deliverable_name,
-         v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at, v.created_at::text as cursor_ts
-  from (select * from tasks where tenant_id = $1 and status = 'awaiting_review' order by review_requested_at, id offset 0) t
-  join task_versions v on v.tenant_id = t.tenant_id and v.task_id = t.id and v.version = t.current_version
-  left join deliverables d on d.tenant_id = t.tenant_id and d.id = t.deliverable_id
+         v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at, t.review_requested_at::text as cursor_ts
+  from (select * from tasks where tenant_id = $1 and status = 'awaiting_review' order by review_requested_at, id) t
+  cross join lateral (select v.version, v.risk_score, v.created_by, v.created_at from task_versions v
+    where v.tenant_id = t.tenant_id and v.task_id = t.id and v.version = t.current_version
+      and v.created_by is distinct from (select app.current_user_id()) limit 1) v
+  left join lateral (select d.name from deliverables d where d.tenant_id = t.tenant_id and d.id = t.deliverable_id limit 1) d on true
   where ((select app.has_tenant_role('admin')) or t.project_id = any ((select app.my_project_ids('reviewer'))::uuid[]))
-    and v.created_by is distinct from (select app.current_user_id())
   order by t.review_requested_at, t.id limit $2`;
 
 const EXPLICIT_SQL = `select t.id as task_id, t.title, t.project_id, t.deliverable_id, d.name as deliverable_name,
-         v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at, v.created_at::text as cursor_ts
-  from (select * from tasks where tenant_id = $1 and status = 'awaiting_review' order by review_requested_at, id offset 0) t
-  join task_versions v on v.tenant_id = t.tenant_id and v.task_id = t.id and v.version = t.current_version
-  left join deliverables d on d.tenant_id = t.tenant_id and d.id = t.deliverable_id
+         v.version, v.risk_score, v.created_by as submitted_by, v.created_at as submitted_at, t.review_requested_at::text as cursor_ts
+  from (select * from tasks where tenant_id = $1 and status = 'awaiting_review' order by review_requested_at, id) t
+  cross join lateral (select v.version, v.risk_score, v.created_by, v.created_at from task_versions v
+    where v.tenant_id = t.tenant_id and v.task_id = t.id and v.version = t.current_version
+      and v.created_by is distinct from $4::uuid limit 1) v
+  left join lateral (select d.name from deliverables d where d.tenant_id = t.tenant_id and d.id = t.deliverable_id limit 1) d on true
   where t.project_id = any ($3::uuid[])
-    and v.created_by is distinct from $4::uuid
   order by t.review_requested_at, t.id limit $2`;
 
 export async function tasksBench(ctx: BenchContext, only?: string[]): Promise<ResultRow[]> {
