@@ -13,11 +13,11 @@ import { sha256 } from '../src/queries/util.js';
 import type { BenchContext } from './run.js';
 import { fmtMs, mulberry32, progressBar, stats, type ResultRow } from './lib.js';
 
-type Shape = 'tight clusters' | 'near-duplicates' | 'uniform';
+export type Shape = 'tight clusters' | 'near-duplicates' | 'uniform';
 const SHAPES: Shape[] = ['tight clusters', 'near-duplicates', 'uniform'];
 
 /** Seeded generators of unit vectors of one shape (cosine distances: see each). */
-function generator(shape: Shape, dims: number, rows: number, seed: number) {
+export function generator(shape: Shape, dims: number, rows: number, seed: number) {
   const rand = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * Math.cos(2 * Math.PI * rand());
   const unit = (v: number[]) => {

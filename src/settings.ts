@@ -38,6 +38,13 @@ export interface Timeouts {
 export interface SearchTuning {
   /** At 384 dimensions; scaled by 384 / dims (an exact distance costs in proportion to dims). */
   exactMaxRows: number;
+  /**
+   * At 384 dimensions, scaled like exactMaxRows: a filter the GIN indexes can serve (metadata
+   * equality / containment, tags) that selects at most this many rows is answered exactly over
+   * just those rows (app.chunk_candidates): an index walk misses the true neighbours of a
+   * selective filter, which may lie anywhere in the tenant (bench P9).
+   */
+  filteredExactMaxRows: number;
   efSearch: number;
   /** HNSW candidates fetched per result wanted, re-ranked by exact distance. */
   hnswOverfetch: number;
@@ -88,6 +95,7 @@ export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({ statementMs:
 
 export const DEFAULT_SEARCH_TUNING: Readonly<SearchTuning> = Object.freeze({
   exactMaxRows: 4_000,
+  filteredExactMaxRows: 20_000,
   efSearch: 200,
   hnswOverfetch: 4,
   maxScanTuples: 40_000,

@@ -16,6 +16,7 @@ import {
   searchHybrid,
   searchSimilar,
   type ChunkInput,
+  type SearchFilters,
 } from '../src/queries/search.js';
 import * as s from '../src/schema/index.js';
 import { mulberry32 } from '../bench/lib.js';
@@ -662,5 +663,150 @@ describe('metadata filter DSL', () => {
   it('accepts nested boolean structure up to its limits', () => {
     expect(metadataFilter.safeParse({ and: [{ eq: ['a', 1] }, { not: { exists: ['b', 'c'] } }] }).success).toBe(true);
     expect(metadataFilter.safeParse({ eq: [Array.from({ length: 9 }, () => 'k'), 1] }).success).toBe(false);
+  });
+});
+
+describeBackends('vector search over indexable filters (app.chunk_candidates)', (t) => {
+  // A small tenant with small bounds: the plans of a large tenant, at a size PGlite runs fast.
+  // Near-duplicate groups: a filter keeps a few rows of each group, so the true filtered
+  // neighbours lie all over the tenant — where an index walk from the query never goes.
+  let w: World;
+  let model: string;
+  let hidden: string; // a project the tenant member is not in
+  const rand = mulberry32(23);
+  const centers = centersOf(rand, 60);
+  const N = 600;
+  const bounded = () => withSettings(t().db, { search: { exactMaxRows: 50, filteredExactMaxRows: 200 } });
+  const near = (c: number[], spread: number) => {
+    const v = c.map((x) => x + (rand() - 0.5) * spread);
+    const len = Math.hypot(...v);
+    return v.map((x) => x / len);
+  };
+
+  beforeAll(async () => {
+    const { db } = t();
+    w = await createWorld(db);
+    model = (await db.insert(s.embeddingModels).values({ tenantId: w.tenantA, name: 'f', dimensions: DIMS }).returning())[0]!.id;
+    hidden = (await db.insert(s.projects).values({ tenantId: w.tenantA, name: 'Hidden' }).returning())[0]!.id;
+    const chunks = Array.from({ length: N }, (_, i) => ({
+      sourceType: 'manual' as const,
+      sourceId: w.projectA,
+      projectId: i % 50 === 7 ? hidden : w.projectA,
+      chunkIndex: i,
+      content: `c${i}`,
+      embedding: near(centers[Math.floor(i / 10)]!, 0.02),
+      tags: [`g${i % 10}`, i % 2 ? 'odd' : 'even'],
+      // obj: {a:1} for 6 rows, {a:1,b:2} (contains {a:1} without equalling it) for a tenth
+      metadata: { grp: i % 10, pct: i % 100, obj: i % 100 === 3 ? { a: 1 } : i % 10 === 4 ? { a: 1, b: 2 } : {}, __proto__x: 1 },
+    }));
+    await ingestChunks(db, { tenantId: w.tenantA, modelId: model, chunks });
+    await db.execute(sql`update chunks set metadata = metadata || '{"toString": "s"}'::jsonb where model_id = ${model} and chunk_index % 3 = 0`);
+    await db.execute(sql`analyze chunks`);
+  });
+
+  const member = () => ({ userId: w.users.member, tenantId: w.tenantA });
+  async function both(filters: SearchFilters, actor = member(), k = 10) {
+    const db = bounded();
+    const q = near(centers[Math.floor(rand() * centers.length)]!, 0.3);
+    const base = { tenantId: w.tenantA, modelId: model, embedding: q, k, filters };
+    const plan = await withActor(db, actor, (tx) => explainSearch(tx, base));
+    const got = await withActor(db, actor, (tx) => searchSimilar(tx, base));
+    const exact = await withActor(db, actor, (tx) => searchSimilar(tx, { ...base, strategy: 'exact' }));
+    return { plan, got: got.map((h) => h.id), exact: exact.map((h) => h.id) };
+  }
+
+  it('answers a selective metadata filter in a large scope exactly, over the rows the GIN index finds', async () => {
+    for (let i = 0; i < 8; i++) {
+      const r = await both({ metadata: { eq: ['grp', i % 10] } });
+      expect(r.plan.plan).toBe('exact');
+      expect(r.plan.explain).toMatch(/Index Cond: .*\(id = ANY/);
+      expect(r.got).toHaveLength(10);
+      expect(r.got).toEqual(r.exact);
+    }
+    // 1 % and a conjunction (merged into one containment), and tags
+    for (const filters of [
+      { metadata: { eq: ['pct', 42] } },
+      { metadata: { and: [{ eq: ['grp', 2] }, { range: ['pct', { lt: 50 }] }, { eq: ['obj', {}] }] } },
+      { tagsAll: ['g5', 'odd'] },
+      { tagsAny: ['g1', 'g2'], metadata: { exists: 'grp' } },
+    ] satisfies SearchFilters[]) {
+      const r = await both(filters);
+      expect(r.plan.explain).toMatch(/Index Cond: .*\(id = ANY/);
+      expect(r.got).toEqual(r.exact);
+    }
+  });
+
+  it('re-checks every filter: containment looser than equality falls back to all the candidates', async () => {
+    // obj = {a:1} holds for 6 rows, obj @> {a:1} for 66: most of the nearest candidates are
+    // {a:1,b:2}, which equality refuses, so the search re-runs over every candidate
+    for (let i = 0; i < 6; i++) {
+      const r = await both({ metadata: { eq: ['obj', { a: 1 }] } });
+      expect(r.got).toHaveLength(6);
+      expect(r.got).toEqual(r.exact);
+    }
+    // keys that are names of Object.prototype members are plain keys
+    for (const key of ['toString', '__proto__x', 'constructor']) {
+      const r = await both({ metadata: { and: [{ eq: [key, key === 'toString' ? 's' : 1] }, { eq: ['grp', 3] }] } });
+      expect(r.got).toEqual(r.exact);
+    }
+    // not / or imply no containment: the plain plans answer, still exactly here
+    const r = await both({ metadata: { or: [{ eq: ['grp', 1] }, { eq: ['grp', 2] }] } });
+    expect(r.plan.explain).not.toMatch(/\(id = ANY/);
+  });
+
+  it('returns through app.chunk_candidates exactly what the caller may SELECT, for every kind of actor', async () => {
+    const { db } = t();
+    const actors = [
+      ['owner', w.tenantA],
+      ['admin', w.tenantA],
+      ['member', w.tenantA],
+      ['viewer', w.tenantA],
+      ['outsider', w.tenantA], // acts for a tenant it does not belong to
+      ['outsider', w.tenantB],
+      ['stranger', w.tenantA],
+    ] as const;
+    const seen: number[] = [];
+    for (const [who, tenantId] of actors) {
+      for (const [meta, tags] of [
+        ['{"grp": 7}', null],
+        [null, '{odd}'],
+      ] as const) {
+        const res = await withActor(db, { userId: w.users[who], tenantId }, async (tx) => {
+          const via = rowsOf<{ id: string }>(
+            await tx.execute(sql`select c as id from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, ${meta}::jsonb, ${tags}::text[], null, null, 100000) c`),
+          );
+          const plain = rowsOf<{ id: string }>(
+            await tx.execute(
+              sql`select id from chunks where tenant_id = ${w.tenantA} and model_id = ${model}
+                  and (${meta}::jsonb is null or metadata @> ${meta}::jsonb) and (${tags}::text[] is null or tags @> ${tags}::text[])`,
+            ),
+          );
+          return { via: via.map((r) => r.id).sort(), plain: plain.map((r) => r.id).sort() };
+        }).catch((e: unknown) => e as Error);
+        if (res instanceof Error) {
+          // an actor that is no member of the tenant it names is refused before any query
+          if (!(who === 'outsider' || who === 'stranger')) throw res;
+          expect(who === 'outsider' || who === 'stranger').toBe(true);
+          continue;
+        }
+        expect(res.via).toEqual(res.plain);
+        seen.push(res.via.length);
+      }
+    }
+    // the member does not see the hidden project's chunks; the admin does; other tenants see none
+    const count = (who: 'member' | 'admin') =>
+      withActor(db, { userId: w.users[who], tenantId: w.tenantA }, async (tx) =>
+        rowsOf<{ n: number }>(
+          await tx.execute(sql`select count(*)::int as n from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, null, null, null, null, 100000) c`),
+        )[0]!.n,
+      );
+    expect(await count('admin')).toBe(N);
+    expect(await count('member')).toBe(N - N / 50);
+    expect(seen.some((n) => n > 0)).toBe(true);
+    // as the service (no RLS): every row
+    const svc = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, null, null, null, null, 100000) c`),
+    );
+    expect(svc[0]!.n).toBe(N);
   });
 });

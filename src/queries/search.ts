@@ -273,6 +273,45 @@ export function compileMetadataFilter(f: MetadataFilter, column = sql.raw('metad
   return sql`not coalesce(${compileMetadataFilter(f.not, column)}, false)`;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Merges two containment objects; where they disagree the first is kept (still implied). */
+function mergeContainment(a: unknown, b: unknown): unknown {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const out: Record<string, unknown> = {};
+    // own properties only (a key may be "__proto__" or "toString")
+    const put = (k: string, v: unknown) =>
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(a)) put(k, v);
+    for (const [k, v] of Object.entries(b)) put(k, Object.hasOwn(out, k) ? mergeContainment(out[k], v) : v);
+    return out;
+  }
+  return a;
+}
+
+/**
+ * The containment `metadata @> {...}` that a metadata filter implies, or undefined: its
+ * equalities, and its containments of objects and arrays, at the top level or under `and`
+ * (`or` and `not` imply none). A superset of the filter's rows, which the GIN index finds.
+ */
+export function impliedContainment(f: MetadataFilter | undefined): Record<string, unknown> | undefined {
+  if (!f) return undefined;
+  const nest = (path: string | string[], v: unknown) =>
+    asPath(path).reduceRight<unknown>((inner, k) => ({ [k]: inner }), v) as Record<string, unknown>;
+  if ('eq' in f) return nest(f.eq[0], f.eq[1]);
+  if ('contains' in f && typeof f.contains[1] === 'object' && f.contains[1] !== null) return nest(f.contains[0], f.contains[1]);
+  if ('and' in f) {
+    let out: unknown;
+    for (const x of f.and) {
+      const c = impliedContainment(x);
+      if (c) out = out === undefined ? c : mergeContainment(out, c);
+    }
+    return out as Record<string, unknown> | undefined;
+  }
+  return undefined;
+}
+
 export const searchFilters = z.strictObject({
   projectIds: z.array(id).min(1).max(1000).optional(),
   sourceTypes: z.array(z.enum(chunkSourceType.enumValues)).min(1).optional(),
@@ -342,8 +381,8 @@ async function modelDims(tx: DbOrTx, tenantId: string, modelId: string): Promise
   return m.dimensions;
 }
 
-const exactMaxRows = (tx: DbOrTx, dims: number) =>
-  Math.max(1, Math.floor((settingsOf(tx).search.exactMaxRows * 384) / dims));
+const scaledRows = (rowsAt384: number, dims: number) => Math.max(1, Math.floor((rowsAt384 * 384) / dims));
+const exactMaxRows = (tx: DbOrTx, dims: number) => scaledRows(settingsOf(tx).search.exactMaxRows, dims);
 
 /**
  * Rows in the search's filtered scope (every filter but the distance cut-off), counted up to
@@ -410,15 +449,48 @@ function uuidLiteral(v: string): string {
   return v.toLowerCase();
 }
 
-function exactQuery(p: z.output<typeof searchSimilarParams>, limit: number): SQL {
+function exactQuery(p: z.output<typeof searchSimilarParams>, limit: number, candidates?: SQL): SQL {
   const q = `[${p.embedding.join(',')}]`;
   // `embedding <=> q` (no cast) cannot use the expression HNSW indexes: the tenant's btree
-  // index finds the rows, the distance is computed for each, sorted exactly.
+  // index finds the rows (or the primary key the candidates' ids), the distance is computed
+  // for each, sorted exactly; every filter is applied again here, under RLS.
   const distance = sql`(embedding <=> ${q}::vector)`;
+  const only = candidates ? sql` and id = any (array(select ${candidates}))` : sql``;
   // LIMIT as a literal (a validated integer): with a bound LIMIT, a cached generic plan
   // cannot know how few rows are wanted and may trade the index for a sort (measured)
   return sql`select ${HIT_COLUMNS}, ${distance} as distance from chunks
-             where ${filterSql(p, distance)} order by distance, id limit ${sql.raw(String(limit))}`;
+             where ${filterSql(p, distance)}${only} order by distance, id limit ${sql.raw(String(limit))}`;
+}
+
+interface IndexableFilters {
+  metadata?: Record<string, unknown>;
+  tagsAll?: string[];
+  tagsAny?: string[];
+}
+
+/** The part of the filters the GIN indexes serve (a superset of the filtered rows), if any. */
+function indexableFilters(p: z.output<typeof searchSimilarParams>): IndexableFilters | undefined {
+  const metadata = impliedContainment(p.filters.metadata);
+  const { tagsAll, tagsAny } = p.filters;
+  return metadata || tagsAll || tagsAny ? { metadata, tagsAll, tagsAny } : undefined;
+}
+
+/** `app.chunk_candidates(…)`: ids of the visible chunks the indexable filters select, at most `limit`. */
+const candidatesCall = (p: z.output<typeof searchSimilarParams>, ix: IndexableFilters, limit: number, near = false) =>
+  sql`app.chunk_candidates(${p.tenantId}::uuid, ${p.modelId}::uuid, ${ix.metadata ? JSON.stringify(ix.metadata) : null}::jsonb,
+        ${ix.tagsAll ? pgArray(ix.tagsAll) : null}::text[], ${ix.tagsAny ? pgArray(ix.tagsAny) : null}::text[],
+        ${near ? `[${p.embedding.join(',')}]` : null}::vector, ${limit}::int)`;
+
+/** How many candidates the indexable filters select, counted up to `bound + 1` (cached like scopes). */
+async function candidateRows(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, ix: IndexableFilters, bound: number): Promise<number> {
+  const key = `candidates:${p.tenantId}:${p.modelId}:${JSON.stringify(ix)}:${bound}`;
+  const cache = settingsOf(tx).caches.scopes;
+  const hit = cache.get(key);
+  if (hit && fresh(tx, hit.at)) return hit.rows;
+  const [r] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from ${candidatesCall(p, ix, bound + 1)}`);
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(key, { rows: r!.n, at: Date.now() });
+  return r!.n;
 }
 
 /**
@@ -490,16 +562,42 @@ async function underIvfSettings<T>(tx: DbOrTx, fn: () => Promise<T>): Promise<T>
   return out;
 }
 
-async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims: number): Promise<SearchPlan> {
-  if (p.strategy !== 'auto') return p.strategy;
+interface Planned {
+  plan: SearchPlan;
+  /**
+   * For `exact` over the candidates of the indexable filters (app.chunk_candidates): the
+   * `near` nearest of them, and all of them (at most the bound) when those are not enough.
+   */
+  candidates?: { near: (limit: number) => SQL; all: SQL; count: number };
+}
+
+/**
+ * The plan of a search. A filter the GIN indexes serve is counted through them first: when it
+ * selects at most filteredExactMaxRows rows, those rows are searched exactly (an index walk
+ * would miss true neighbours that lie far from the query's neighbourhood). Otherwise the
+ * filtered scope is counted (bounded): small scopes exactly, larger ones through the tenant's
+ * own IVFFlat index or the shared HNSW graph. `strategy: 'exact'` forces the plain exact scan
+ * of the scope (no candidates: the reference answer the bench and tests compare with).
+ */
+async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims: number): Promise<Planned> {
+  if (p.strategy !== 'auto') return { plan: p.strategy };
   const bound = exactMaxRows(tx, dims);
+  const ix = indexableFilters(p);
+  if (ix) {
+    const filteredBound = Math.max(bound, scaledRows(settingsOf(tx).search.filteredExactMaxRows, dims));
+    const count = await candidateRows(tx, p, ix, filteredBound);
+    if (count <= filteredBound)
+      return {
+        plan: 'exact',
+        candidates: { near: (limit) => candidatesCall(p, ix, limit, true), all: candidatesCall(p, ix, filteredBound + 1), count },
+      };
+  }
   const ivf = dims <= IVF_MAX_DIMENSIONS;
   const hnsw = (INDEXED_DIMENSIONS as readonly number[]).includes(dims);
-  if (!ivf && !hnsw) return 'exact';
-  if ((await scopeRows(tx, p, bound)) <= bound)
-    return 'exact';
-  if (ivf && (await hasTenantIndex(tx, p.tenantId, p.modelId))) return 'ivf';
-  return hnsw ? 'hnsw' : 'exact';
+  if (!ivf && !hnsw) return { plan: 'exact' };
+  if ((await scopeRows(tx, p, bound)) <= bound) return { plan: 'exact' };
+  if (ivf && (await hasTenantIndex(tx, p.tenantId, p.modelId))) return { plan: 'ivf' };
+  return { plan: hnsw ? 'hnsw' : 'exact' };
 }
 
 async function runSearch(
@@ -518,8 +616,17 @@ async function runSearch(
       },
     ]);
   }
-  const plan = await planFor(tx, p, dims);
+  const { plan, candidates } = await planFor(tx, p, dims);
   const tuning = settingsOf(tx).search;
+  if (candidates) {
+    // the nearest candidates first: if at least `limit` of them pass every filter, they are
+    // the answer (a passing row outside them is farther than all of them, ties by id);
+    // otherwise all the candidates, searched exactly
+    const want = Math.max(limit * tuning.hnswOverfetch, 40);
+    const hits = (await rows<Record<string, unknown>>(tx, exactQuery(p, limit, candidates.near(want)))).map(toHit);
+    if (hits.length >= limit || candidates.count <= want) return { plan, hits };
+    return { plan, hits: (await rows<Record<string, unknown>>(tx, exactQuery(p, limit, candidates.all))).map(toHit) };
+  }
   if (plan === 'ivf') {
     if (dims > IVF_MAX_DIMENSIONS) {
       throw new ValidationError('invalid search', [
@@ -569,7 +676,7 @@ export async function explainSearch(
   const p = parseSearch(db, searchSimilarParams, params, 'search');
   return atomic(db, async (tx) => {
     const dims = await modelDims(tx, p.tenantId, p.modelId);
-    const plan = await planFor(tx, p, dims);
+    const { plan, candidates } = await planFor(tx, p, dims);
     if (plan === 'hnsw') {
       await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
     }
@@ -577,7 +684,7 @@ export async function explainSearch(
     const explain = () =>
       rows<Record<string, string>>(
         tx,
-        sql`explain ${plan === 'exact' ? exactQuery(p, p.k) : indexQuery(plan, p, dims, p.k, over)}`,
+        sql`explain ${plan === 'exact' ? exactQuery(p, p.k, candidates?.near(Math.max(p.k * over, 40))) : indexQuery(plan, p, dims, p.k, over)}`,
       );
     const lines = plan === 'ivf' ? await underIvfSettings(tx, explain) : await explain();
     const [iter] = await rows<{ v: string }>(tx, sql`select current_setting('hnsw.iterative_scan') as v`);

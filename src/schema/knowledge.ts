@@ -190,6 +190,8 @@ export const chunks = pgTable(
     index('chunks_tenant_id_model_id_project_id_idx').on(t.tenantId, t.modelId, t.projectId),
     index('chunks_tenant_id_created_at_idx').on(t.tenantId, t.createdAt),
     index('chunks_tags_idx').using('gin', t.tags),
+    // metadata filters (containment): reached through app.chunk_candidates under RLS
+    index('chunks_metadata_idx').using('gin', t.metadata.op('jsonb_path_ops')),
     index('chunks_search_vector_idx').using('gin', t.searchVector),
     ...INDEXED_DIMENSIONS.map((n) =>
       index(`chunks_embedding_${n}_hnsw_idx`)

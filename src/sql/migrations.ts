@@ -12,6 +12,7 @@ import { functionStatements } from './functions.js';
 import { initialPartitionStatements, partitionStatements } from './partitions.js';
 import { platformStatements } from './platform.js';
 import { boundaryStatements } from './boundary.js';
+import { searchStatements } from './search.js';
 
 export const EXTENSION_STATEMENTS = [
   `CREATE EXTENSION IF NOT EXISTS vector`,
@@ -40,6 +41,7 @@ export function postSchemaStatements(): { tag: string; statements: string[] }[] 
     },
     { tag: 'platform', statements: platformStatements() },
     { tag: 'boundary', statements: boundaryStatements() },
+    { tag: 'search', statements: searchStatements() },
   ];
 }
 

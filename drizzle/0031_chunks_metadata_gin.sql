@@ -1,0 +1,1 @@
+CREATE INDEX "chunks_metadata_idx" ON "chunks" USING gin ("metadata" jsonb_path_ops);
