@@ -767,18 +767,20 @@ describeBackends('vector search over indexable filters (app.chunk_candidates)', 
     ] as const;
     const seen: number[] = [];
     for (const [who, tenantId] of actors) {
-      for (const [meta, tags] of [
-        ['{"grp": 7}', null],
-        [null, '{odd}'],
+      for (const [meta, tags, text] of [
+        ['{"grp": 7}', null, null],
+        [null, '{odd}', null],
+        [null, null, 'c7 | c57 | c107'],
       ] as const) {
         const res = await withActor(db, { userId: w.users[who], tenantId }, async (tx) => {
           const via = rowsOf<{ id: string }>(
-            await tx.execute(sql`select c as id from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, ${meta}::jsonb, ${tags}::text[], null, null, 100000) c`),
+            await tx.execute(sql`select c as id from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, ${meta}::jsonb, ${tags}::text[], null, to_tsquery('english', ${text}), null, 100000) c`),
           );
           const plain = rowsOf<{ id: string }>(
             await tx.execute(
               sql`select id from chunks where tenant_id = ${w.tenantA} and model_id = ${model}
-                  and (${meta}::jsonb is null or metadata @> ${meta}::jsonb) and (${tags}::text[] is null or tags @> ${tags}::text[])`,
+                  and (${meta}::jsonb is null or metadata @> ${meta}::jsonb) and (${tags}::text[] is null or tags @> ${tags}::text[])
+                  and (${text}::text is null or search_vector @@ to_tsquery('english', ${text}))`,
             ),
           );
           return { via: via.map((r) => r.id).sort(), plain: plain.map((r) => r.id).sort() };
@@ -797,7 +799,7 @@ describeBackends('vector search over indexable filters (app.chunk_candidates)', 
     const count = (who: 'member' | 'admin') =>
       withActor(db, { userId: w.users[who], tenantId: w.tenantA }, async (tx) =>
         rowsOf<{ n: number }>(
-          await tx.execute(sql`select count(*)::int as n from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, null, null, null, null, 100000) c`),
+          await tx.execute(sql`select count(*)::int as n from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, null, null, null, null, null, 100000) c`),
         )[0]!.n,
       );
     expect(await count('admin')).toBe(N);
@@ -805,7 +807,7 @@ describeBackends('vector search over indexable filters (app.chunk_candidates)', 
     expect(seen.some((n) => n > 0)).toBe(true);
     // as the service (no RLS): every row
     const svc = rowsOf<{ n: number }>(
-      await db.execute(sql`select count(*)::int as n from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, null, null, null, null, 100000) c`),
+      await db.execute(sql`select count(*)::int as n from app.chunk_candidates(${w.tenantA}::uuid, ${model}::uuid, null, null, null, null, null, 100000) c`),
     );
     expect(svc[0]!.n).toBe(N);
   });

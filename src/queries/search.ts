@@ -476,10 +476,15 @@ function indexableFilters(p: z.output<typeof searchSimilarParams>): IndexableFil
 }
 
 /** `app.chunk_candidates(…)`: ids of the visible chunks the indexable filters select, at most `limit`. */
-const candidatesCall = (p: z.output<typeof searchSimilarParams>, ix: IndexableFilters, limit: number, near = false) =>
-  sql`app.chunk_candidates(${p.tenantId}::uuid, ${p.modelId}::uuid, ${ix.metadata ? JSON.stringify(ix.metadata) : null}::jsonb,
-        ${ix.tagsAll ? pgArray(ix.tagsAll) : null}::text[], ${ix.tagsAny ? pgArray(ix.tagsAny) : null}::text[],
-        ${near ? `[${p.embedding.join(',')}]` : null}::vector, ${limit}::int)`;
+const candidatesCall = (
+  p: z.output<typeof searchSimilarParams>,
+  ix: IndexableFilters | undefined,
+  limit: number,
+  { near = false, text }: { near?: boolean; text?: SQL } = {},
+) =>
+  sql`app.chunk_candidates(${p.tenantId}::uuid, ${p.modelId}::uuid, ${ix?.metadata ? JSON.stringify(ix.metadata) : null}::jsonb,
+        ${ix?.tagsAll ? pgArray(ix.tagsAll) : null}::text[], ${ix?.tagsAny ? pgArray(ix.tagsAny) : null}::text[],
+        ${text ?? null}::tsquery, ${near ? `[${p.embedding.join(',')}]` : null}::vector, ${limit}::int)`;
 
 /** How many candidates the indexable filters select, counted up to `bound + 1` (cached like scopes). */
 async function candidateRows(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, ix: IndexableFilters, bound: number): Promise<number> {
@@ -589,7 +594,7 @@ async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims
     if (count <= filteredBound)
       return {
         plan: 'exact',
-        candidates: { near: (limit) => candidatesCall(p, ix, limit, true), all: candidatesCall(p, ix, filteredBound + 1), count },
+        candidates: { near: (limit) => candidatesCall(p, ix, limit, { near: true }), all: candidatesCall(p, ix, filteredBound + 1), count },
       };
   }
   const ivf = dims <= IVF_MAX_DIMENSIONS;
@@ -730,6 +735,9 @@ export async function searchHybrid(db: DbOrTx, params: SearchHybridParams): Prom
     // but cannot rank them, and ranking every match of a very common term in a large tenant
     // costs more than the whole vector branch (measured, bench P5).
     const cap = Math.max(settingsOf(tx).search.textCandidates, n * 10);
+    // the matching rows through the GIN index (app.chunk_candidates: under RLS, `@@` is not
+    // leakproof and would be tested on every row of the tenant), at most `cap` of them
+    const matching = candidatesCall(p, indexableFilters(p), cap, { text: tsq });
     const text = (
       await rows<Record<string, unknown>>(
         tx,
@@ -738,6 +746,7 @@ export async function searchHybrid(db: DbOrTx, params: SearchHybridParams): Prom
               select * from (
                 select ${HIT_COLUMNS}, tenant_id, ts_rank(search_vector, ${tsq}) as text_score
                 from chunks where search_vector @@ ${tsq} and ${filterSql({ ...p, maxDistance: undefined }, sql`0`)}
+                  and id = any (array(select ${matching}))
                 limit ${sql.raw(String(cap))}) m
               order by text_score desc, id limit ${sql.raw(String(n))}) c
             join chunks x on x.tenant_id = c.tenant_id and x.id = c.id
