@@ -39,10 +39,11 @@ export interface SearchTuning {
   /** At 384 dimensions; scaled by 384 / dims (an exact distance costs in proportion to dims). */
   exactMaxRows: number;
   /**
-   * At 384 dimensions, scaled like exactMaxRows: a filter the GIN indexes can serve (metadata
-   * equality / containment, tags) that selects at most this many rows is answered exactly over
-   * just those rows (app.chunk_candidates): an index walk misses the true neighbours of a
-   * selective filter, which may lie anywhere in the tenant (bench P9).
+   * At 384 dimensions, scaled like exactMaxRows: a filtered scope of at most this many rows is
+   * searched exactly — over just the rows a GIN-served filter selects (metadata equality /
+   * containment, tags: app.chunk_candidates), through the btree of a project or source filter,
+   * or by reading the tenant: an index walk misses the true neighbours of a selective filter,
+   * which may lie anywhere in the tenant (bench P9).
    */
   filteredExactMaxRows: number;
   efSearch: number;

@@ -754,6 +754,22 @@ describeBackends('vector search over indexable filters (app.chunk_candidates)', 
     expect(r.plan.explain).not.toMatch(/\(id = ANY/);
   });
 
+  it('searches any narrowing filter exactly up to filteredExactMaxRows, and walks an index beyond', async () => {
+    // a range is no GIN condition: its scope is counted under RLS; 120 rows (> exactMaxRows 50)
+    for (let i = 0; i < 4; i++) {
+      const r = await both({ metadata: { range: ['pct', { lt: 20 }] } });
+      expect(r.plan.plan).toBe('exact');
+      expect(r.plan.explain).not.toMatch(/\(id = ANY/);
+      expect(r.got).toEqual(r.exact);
+    }
+    const admin = { userId: w.users.admin, tenantId: w.tenantA };
+    const r = await both({ projectIds: [hidden] }, admin);
+    expect(r.plan.plan).toBe('exact');
+    expect(r.got).toEqual(r.exact);
+    // 360 rows: over the bound of 200
+    expect((await both({ metadata: { range: ['pct', { lt: 60 }] } })).plan.plan).not.toBe('exact');
+  });
+
   it('returns through app.chunk_candidates exactly what the caller may SELECT, for every kind of actor', async () => {
     const { db } = t();
     const actors = [

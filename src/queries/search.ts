@@ -587,9 +587,9 @@ interface Planned {
 async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims: number): Promise<Planned> {
   if (p.strategy !== 'auto') return { plan: p.strategy };
   const bound = exactMaxRows(tx, dims);
+  const filteredBound = Math.max(bound, scaledRows(settingsOf(tx).search.filteredExactMaxRows, dims));
   const ix = indexableFilters(p);
   if (ix) {
-    const filteredBound = Math.max(bound, scaledRows(settingsOf(tx).search.filteredExactMaxRows, dims));
     const count = await candidateRows(tx, p, ix, filteredBound);
     if (count <= filteredBound)
       return {
@@ -600,7 +600,10 @@ async function planFor(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, dims
   const ivf = dims <= IVF_MAX_DIMENSIONS;
   const hnsw = (INDEXED_DIMENSIONS as readonly number[]).includes(dims);
   if (!ivf && !hnsw) return { plan: 'exact' };
-  if ((await scopeRows(tx, p, bound)) <= bound) return { plan: 'exact' };
+  // any filter narrows the scope: up to filteredBound rows it is searched exactly (a project
+  // or source filter through its btree index; others by reading the tenant's rows)
+  const scopeBound = Object.values(p.filters).some((v) => v !== undefined) ? filteredBound : bound;
+  if ((await scopeRows(tx, p, scopeBound)) <= scopeBound) return { plan: 'exact' };
   if (ivf && (await hasTenantIndex(tx, p.tenantId, p.modelId))) return { plan: 'ivf' };
   return { plan: hnsw ? 'hnsw' : 'exact' };
 }
