@@ -159,6 +159,15 @@ async function enter<T>(anyDb: AnyPgDatabase, ctx: Context, fn: (tx: AppTransact
 }
 
 async function apply(tx: DbOrTx, s: Snapshot): Promise<void> {
+  if (settingsOf(tx).citus) {
+    // Citus sends SET LOCAL commands to the workers it opens in this transaction (with
+    // citus.propagate_set_commands = 'local'), never set_config values: app.set_context
+    // issues them (the values quoted by format(%L), bound here as parameters)
+    await tx.execute(
+      sql`select app.set_context(${s.search_path}, ${s.claims}, ${s.sub}, ${s.claim_role}, ${s.statement_timeout}, ${s.lock_timeout}, ${s.role})`,
+    );
+    return;
+  }
   // All bound as parameters; set_config(..., true) is SET LOCAL. The legacy per-claim keys
   // are set too: a value left on a pooled connection must never speak for this request.
   await tx.execute(

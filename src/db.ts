@@ -81,6 +81,13 @@ export interface CreateDbOptions extends SettingsInput {
   prepare?: boolean | 'auto';
   /** Extra connection parameters (e.g. `application_name`). */
   connection?: Record<string, string>;
+  /**
+   * A Citus cluster (docs/scale-out.md): contexts set their claims with `SET LOCAL`, which
+   * Citus sends to the workers (`set_config` values stay on the coordinator). `'auto'`
+   * (default): on when the database has the citus extension (asked with the port probe, so
+   * not behind a pooler: pass `true` there).
+   */
+  citus?: boolean | 'auto';
 }
 
 /** A service's own schema module (tables and relations), merged with the package's for `db.query`. */
@@ -142,26 +149,30 @@ export async function createDb<S extends Record<string, unknown> = {}>(
     throw new ConnectionError(`not a database URL: ${describeUrl(url)}`);
   }
   let prepare = options.prepare ?? 'auto';
-  if (prepare === 'auto') {
-    if (pgbouncerFlag) prepare = false;
-    else {
-      // one short-lived connection: reachable? and is the server listening on the URL's port?
-      const probe = postgres(url, { ...base, max: 1, prepare: false, connect_timeout: 10 });
-      try {
-        const [r] = await probe.unsafe(`select current_setting('port')::int as port`);
-        prepare = Number(r!.port) === urlPort;
-      } catch (err) {
-        throw connectionError(url, err);
-      } finally {
-        await probe.end({ timeout: 1 }).catch(() => {});
-      }
+  let citus = options.citus ?? 'auto';
+  if (citus === 'auto' && pgbouncerFlag) citus = false;
+  if (prepare === 'auto' && pgbouncerFlag) prepare = false;
+  if (prepare === 'auto' || citus === 'auto') {
+    // one short-lived connection: reachable? is the server listening on the URL's port? Citus?
+    const probe = postgres(url, { ...base, max: 1, prepare: false, connect_timeout: 10 });
+    try {
+      const [r] = await probe.unsafe(
+        `select current_setting('port')::int as port, exists (select 1 from pg_extension where extname = 'citus') as citus`,
+      );
+      if (prepare === 'auto') prepare = Number(r!.port) === urlPort;
+      if (citus === 'auto') citus = r!.citus === true;
+    } catch (err) {
+      throw connectionError(url, err);
+    } finally {
+      await probe.end({ timeout: 1 }).catch(() => {});
     }
   }
-  const client = postgres(url, { ...base, prepare });
-  const db = drizzle(prepare ? preparingClient(client) : client, { schema: mergeSchema(options.schema) });
+  settings.citus = citus === true;
+  const client = postgres(url, { ...base, prepare: prepare === true });
+  const db = drizzle(prepare === true ? preparingClient(client) : client, { schema: mergeSchema(options.schema) });
   return handle(db as unknown as AppDatabase, settings, {
     kind: 'server' as const,
-    preparedStatements: prepare,
+    preparedStatements: prepare === true,
     exec: async (sqlText: string, settings?: Record<string, string>) => {
       if (!settings) {
         await client.unsafe(sqlText);
@@ -438,5 +449,6 @@ export function withSettings<D extends Db>(db: D, input: SettingsInput): D {
     timeouts: { ...base.timeouts, ...input.timeouts },
     search: { ...base.search, ...input.search },
   });
+  settings.citus = base.citus;
   return handle(Object.create(db) as AppDatabase, settings, {}) as unknown as D;
 }

@@ -61,6 +61,8 @@ export interface SearchTuning {
 }
 
 export interface HandleSettings {
+  /** The database is a Citus coordinator: contexts are set with SET LOCAL (propagated). */
+  citus: boolean;
   limits: Limits;
   timeouts: Timeouts;
   search: SearchTuning;
@@ -119,6 +121,7 @@ export function makeSettings(input: SettingsInput = {}): HandleSettings {
   for (const [k, v] of Object.entries(timeouts)) positiveInt(`timeouts.${k}`, v, 0);
   for (const [k, v] of Object.entries(search)) positiveInt(`search.${k}`, v, 1);
   return {
+    citus: false,
     limits: Object.freeze(limits),
     timeouts: Object.freeze(timeouts),
     search: Object.freeze(search),

@@ -21,6 +21,11 @@ describe('cli', () => {
     expect(r.stderr.trim()).toMatch(/^ai-platform-db: could not connect to 127\.0\.0\.1:1\/appdb: ECONNREFUSED/);
     expect(r.stderr).not.toContain('hunter2');
   }, 60_000);
+  it.skipIf(!process.env.DATABASE_URL)('distribute refuses a database that is no Citus coordinator, changing nothing (the Citus suite runs it on one)', () => {
+    const r = cli('distribute', '--database-url', process.env.DATABASE_URL!);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^ai-platform-db: distribute needs a Citus coordinator/);
+  }, 60_000);
   it('help exits 0', () => {
     expect(cli('--help').status).toBe(0);
   }, 60_000);

@@ -11,7 +11,7 @@ import { Command, Option } from 'commander';
 import { sql } from 'drizzle-orm';
 import { applyStatements, createDb, createEmbeddedDb, migrate, type Db } from '../db.js';
 import { ALL_SECTIONS, emitRlsSql, type RlsSection } from '../rls/emit.js';
-import { ensurePartitions, maintainSearchIndexes, rollupUsageDaily, runRetention } from '../jobs/index.js';
+import { distribute, ensurePartitions, maintainSearchIndexes, rollupUsageDaily, runRetention } from '../jobs/index.js';
 
 const program = new Command('ai-platform-db')
   .description('Database layer of a multi-tenant AI platform: migrations, row-level security, maintenance')
@@ -366,6 +366,23 @@ program
       for (const a of actions)
         console.log(`${opts.dryRun ? 'would ' : ''}${a.action} ${a.index} (tenant ${a.tenantId}, ${a.dims}-d, ${a.rows} rows${a.lists ? `, ${a.lists} lists` : ''})`);
       console.log(`${actions.length} change${actions.length === 1 ? '' : 's'}${opts.dryRun ? ' (dry run)' : ''}`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('distribute')
+  .description('on a Citus coordinator: distribute every table by tenant (reference tables for the directory), adapt policies, triggers and functions; run after every migrate (docs/scale-out.md)')
+  .addOption(urlOption())
+  .action(async (opts: { databaseUrl?: string }) => {
+    const db = await open(opts);
+    try {
+      const steps = await distribute(db);
+      const by = new Map<string, number>();
+      for (const s of steps) by.set(s.step, (by.get(s.step) ?? 0) + 1);
+      for (const s of steps) if (s.step === 'foreign key not kept') console.log(`foreign key not kept: ${s.object} (${s.detail})`);
+      console.log(steps.length ? [...by].map(([k, n]) => `${k}: ${n}`).join(', ') : 'nothing to do');
     } finally {
       await db.close();
     }

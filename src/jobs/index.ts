@@ -9,3 +9,4 @@ export * from './compliance.js';
 export * from './metering.js';
 export * from './tenants.js';
 export * from './searchIndexes.js';
+export * from './citus.js';

@@ -11,7 +11,7 @@
  * claim counts only when the user really is a member of an active tenant, so a forged claim
  * sees nothing. Written in PL/pgSQL so they can be created before the tables they read.
  */
-const head = (signature: string, returns: string) =>
+export const head = (signature: string, returns: string) =>
   `CREATE OR REPLACE FUNCTION app.${signature} RETURNS ${returns}
   LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
@@ -27,7 +27,7 @@ export const UUID_RE = `'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
  * Supabase Auth's `app_metadata.tenant_id` (only the service role writes app_metadata); either
  * way it counts only for a member of that tenant.
  */
-const ACTOR_DECLARE = `DECLARE
+export const ACTOR_DECLARE = `DECLARE
   c jsonb := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
   su text := coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''), c ->> 'sub');
   st text := coalesce(c ->> 'tenant_id', c -> 'app_metadata' ->> 'tenant_id');

@@ -127,20 +127,28 @@ AS $fn$
 DECLARE
   workflow public.task_workflow;
   actor uuid := app.current_user_id();
+  approvals bigint;
+  d_needed integer;
+  p_needed integer;
+  d_workflow public.task_workflow;
+  p_workflow public.task_workflow;
 BEGIN
-  IF NEW.status = 'completed' AND OLD.status IS DISTINCT FROM 'completed' AND (
-       SELECT count(DISTINCT r.reviewer_id) FROM public.reviews r
-        WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.id AND r.version = NEW.current_version
-          AND r.decision = 'approve') < (
-       SELECT coalesce(d.required_approvals, p.required_approvals, 1)
-         FROM public.projects p
-         LEFT JOIN public.deliverables d ON d.tenant_id = NEW.tenant_id AND d.id = NEW.deliverable_id
-        WHERE p.tenant_id = NEW.tenant_id AND p.id = NEW.project_id) THEN
-    -- without the approvals required: only in a direct workflow, by the assignee or a project lead
-    SELECT coalesce(d.task_workflow, p.task_workflow) INTO workflow
-      FROM public.projects p
-      LEFT JOIN public.deliverables d ON d.tenant_id = NEW.tenant_id AND d.id = NEW.deliverable_id
+  -- single-table lookups (a join of projects and deliverables inside a shard's trigger is one
+  -- Citus cannot plan)
+  IF NEW.status = 'completed' AND OLD.status IS DISTINCT FROM 'completed' THEN
+    SELECT count(DISTINCT r.reviewer_id) INTO approvals FROM public.reviews r
+     WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.id AND r.version = NEW.current_version
+       AND r.decision = 'approve';
+    SELECT p.required_approvals, p.task_workflow INTO p_needed, p_workflow FROM public.projects p
      WHERE p.tenant_id = NEW.tenant_id AND p.id = NEW.project_id;
+    IF NEW.deliverable_id IS NOT NULL THEN
+      SELECT d.required_approvals, d.task_workflow INTO d_needed, d_workflow FROM public.deliverables d
+       WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.deliverable_id;
+    END IF;
+  END IF;
+  IF NEW.status = 'completed' AND OLD.status IS DISTINCT FROM 'completed' AND approvals < coalesce(d_needed, p_needed, 1) THEN
+    -- without the approvals required: only in a direct workflow, by the assignee or a project lead
+    workflow := coalesce(d_workflow, p_workflow);
     IF workflow IS DISTINCT FROM 'direct' THEN
       RAISE EXCEPTION 'task % can be completed only by the approving reviews its latest version requires', NEW.id
         USING ERRCODE = '${SQLSTATE.invalidTransition}', TABLE = 'tasks', COLUMN = 'status';

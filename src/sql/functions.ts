@@ -209,6 +209,8 @@ DECLARE
   actor uuid := app.current_user_id();
   needed integer;
   approvals integer;
+  k_project uuid;
+  k_deliverable uuid;
 BEGIN
   SELECT status, current_version, project_id INTO t FROM public.tasks
    WHERE tenant_id = NEW.tenant_id AND id = NEW.task_id FOR UPDATE;
@@ -254,19 +256,24 @@ BEGIN
   -- deliverable) requires. The task row is locked above, so racing reviewers count in turn,
   -- and a decision after the task moved on finds it no longer awaiting review.
   IF NEW.decision = 'approve' THEN
-    SELECT coalesce(d.required_approvals, p.required_approvals, 1) INTO needed
-      FROM public.tasks k
-      JOIN public.projects p ON p.tenant_id = k.tenant_id AND p.id = k.project_id
-      LEFT JOIN public.deliverables d ON d.tenant_id = k.tenant_id AND d.id = k.deliverable_id
+    -- single-table lookups (Citus plans no join of them inside a shard's trigger)
+    SELECT k.project_id, k.deliverable_id INTO k_project, k_deliverable FROM public.tasks k
      WHERE k.tenant_id = NEW.tenant_id AND k.id = NEW.task_id;
+    IF k_deliverable IS NOT NULL THEN
+      SELECT d.required_approvals INTO needed FROM public.deliverables d WHERE d.tenant_id = NEW.tenant_id AND d.id = k_deliverable;
+    END IF;
+    IF needed IS NULL THEN
+      SELECT p.required_approvals INTO needed FROM public.projects p WHERE p.tenant_id = NEW.tenant_id AND p.id = k_project;
+    END IF;
     SELECT count(DISTINCT r.reviewer_id) INTO approvals FROM public.reviews r
      WHERE r.tenant_id = NEW.tenant_id AND r.task_id = NEW.task_id AND r.version = NEW.version AND r.decision = 'approve';
     IF approvals >= coalesce(needed, 1) THEN
       UPDATE public.tasks SET status = 'completed' WHERE tenant_id = NEW.tenant_id AND id = NEW.task_id;
     END IF;
   ELSE
-    UPDATE public.tasks SET status = CASE NEW.decision
-        WHEN 'reject' THEN 'rejected'::public.task_status
+    -- a searched CASE: Citus deparses a simple CASE over an enum wrongly (decision = boolean)
+    UPDATE public.tasks SET status = CASE WHEN NEW.decision = 'reject'
+        THEN 'rejected'::public.task_status
         ELSE 'awaiting_clarification'::public.task_status END
      WHERE tenant_id = NEW.tenant_id AND id = NEW.task_id;
   END IF;
@@ -286,15 +293,17 @@ AS $fn$
 DECLARE
   note text := nullif(current_setting('app.task_note', true), '');
   actor uuid := app.current_user_id();
+  -- the table, from the trigger: TG_TABLE_NAME is a partition's or (on Citus) a shard's name
+  tbl text := coalesce(TG_ARGV[0], TG_TABLE_NAME);
 BEGIN
-  IF TG_TABLE_NAME = 'tasks' AND TG_OP = 'INSERT' THEN
+  IF tbl = 'tasks' AND TG_OP = 'INSERT' THEN
     INSERT INTO public.task_events (tenant_id, task_id, project_id, kind, actor_id, to_status, note, created_at)
     VALUES (NEW.tenant_id, NEW.id, NEW.project_id, 'created', actor, NEW.status, note, clock_timestamp());
     IF NEW.assignee_id IS NOT NULL THEN
       INSERT INTO public.task_events (tenant_id, task_id, project_id, kind, actor_id, note, created_at)
       VALUES (NEW.tenant_id, NEW.id, NEW.project_id, 'assigned', actor, 'assignee ' || NEW.assignee_id, clock_timestamp());
     END IF;
-  ELSIF TG_TABLE_NAME = 'tasks' THEN
+  ELSIF tbl = 'tasks' THEN
     IF NEW.status IS DISTINCT FROM OLD.status THEN
       INSERT INTO public.task_events (tenant_id, task_id, project_id, kind, actor_id, from_status, to_status, version, note, created_at)
       VALUES (NEW.tenant_id, NEW.id, NEW.project_id, 'status_changed', actor, OLD.status, NEW.status, NEW.current_version, note, clock_timestamp());
@@ -303,10 +312,10 @@ BEGIN
       INSERT INTO public.task_events (tenant_id, task_id, project_id, kind, actor_id, note, created_at)
       VALUES (NEW.tenant_id, NEW.id, NEW.project_id, 'assigned', actor, coalesce('assignee ' || NEW.assignee_id, 'unassigned'), clock_timestamp());
     END IF;
-  ELSIF TG_TABLE_NAME = 'task_versions' THEN
+  ELSIF tbl = 'task_versions' THEN
     INSERT INTO public.task_events (tenant_id, task_id, project_id, kind, actor_id, version, note, created_at)
     VALUES (NEW.tenant_id, NEW.task_id, NEW.project_id, 'submitted', actor, NEW.version, note, clock_timestamp());
-  ELSIF TG_TABLE_NAME = 'reviews' THEN
+  ELSIF tbl = 'reviews' THEN
     INSERT INTO public.task_events (tenant_id, task_id, project_id, kind, actor_id, version, note, created_at)
     VALUES (NEW.tenant_id, NEW.task_id, NEW.project_id, 'reviewed', NEW.reviewer_id, NEW.version,
             NEW.decision || coalesce(': ' || NEW.comments, ''), clock_timestamp());
@@ -314,10 +323,10 @@ BEGIN
   RETURN NULL;
 END
 $fn$`);
-  s.push(...trig('tasks_record_created', 'tasks', 'AFTER INSERT', 'app.record_task_event()'));
-  s.push(...trig('tasks_record_changes', 'tasks', 'AFTER UPDATE OF status, assignee_id', 'app.record_task_event()'));
-  s.push(...trig('task_versions_record_submitted', 'task_versions', 'AFTER INSERT', 'app.record_task_event()'));
-  s.push(...trig('reviews_record_decision', 'reviews', 'AFTER INSERT', 'app.record_task_event()'));
+  s.push(...trig('tasks_record_created', 'tasks', 'AFTER INSERT', "app.record_task_event('tasks')"));
+  s.push(...trig('tasks_record_changes', 'tasks', 'AFTER UPDATE OF status, assignee_id', "app.record_task_event('tasks')"));
+  s.push(...trig('task_versions_record_submitted', 'task_versions', 'AFTER INSERT', "app.record_task_event('task_versions')"));
+  s.push(...trig('reviews_record_decision', 'reviews', 'AFTER INSERT', "app.record_task_event('reviews')"));
 
   // ------------------------------------------------------------ audit
   s.push(`CREATE OR REPLACE FUNCTION app.audit_row_change() RETURNS trigger
@@ -328,14 +337,16 @@ DECLARE
   new_row jsonb := CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END;
   r jsonb := coalesce(new_row, old_row);
   secret text[] := ARRAY[${SECRET_COLUMNS.map((c) => `'${c}'`).join(', ')}];
+  -- the table, from the trigger: TG_TABLE_NAME is a partition's or (on Citus) a shard's name
+  tbl text := coalesce(TG_ARGV[0], TG_TABLE_NAME);
 BEGIN
   INSERT INTO public.audit_logs (tenant_id, project_id, actor_id, action, table_name, record_id, old_data, new_data, ip_address, user_agent)
   VALUES (
-    CASE WHEN TG_TABLE_NAME = 'tenants' THEN (r ->> 'id')::uuid ELSE (r ->> 'tenant_id')::uuid END,
+    CASE WHEN tbl = 'tenants' THEN (r ->> 'id')::uuid ELSE (r ->> 'tenant_id')::uuid END,
     (r ->> 'project_id')::uuid,
     app.current_user_id(),
     TG_OP,
-    TG_TABLE_NAME,
+    tbl,
     coalesce(r ->> 'id', r ->> 'user_id', r ->> 'tenant_id'),
     old_row - secret,
     new_row - secret,
@@ -346,7 +357,7 @@ BEGIN
 END
 $fn$`);
   for (const t of AUDITED_TABLES)
-    s.push(...trig(`${t}_audit`, t, 'AFTER INSERT OR UPDATE OR DELETE', 'app.audit_row_change()'));
+    s.push(...trig(`${t}_audit`, t, 'AFTER INSERT OR UPDATE OR DELETE', `app.audit_row_change('${t}')`));
 
   // ------------------------------------------------------------ credits (seed 003, fixed)
   // One conditional UPDATE: exact under any concurrency at READ COMMITTED (a waiting

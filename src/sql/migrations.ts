@@ -13,6 +13,7 @@ import { initialPartitionStatements, partitionStatements } from './partitions.js
 import { platformStatements } from './platform.js';
 import { boundaryStatements } from './boundary.js';
 import { searchStatements } from './search.js';
+import { citusStatements } from './citus.js';
 
 export const EXTENSION_STATEMENTS = [
   `CREATE EXTENSION IF NOT EXISTS vector`,
@@ -42,6 +43,7 @@ export function postSchemaStatements(): { tag: string; statements: string[] }[] 
     { tag: 'platform', statements: platformStatements() },
     { tag: 'boundary', statements: boundaryStatements() },
     { tag: 'search', statements: searchStatements() },
+    { tag: 'citus', statements: citusStatements() },
   ];
 }
 

@@ -187,6 +187,16 @@ export function tenantPurgeSteps(): PurgeStep[] {
   ];
 }
 
+/**
+ * The same step on Citus, where gdpr_purge_step runs on the node of its tenant: over that
+ * node's shards of the table (app.citus_sql), the variables bound as parameters. A DELETE
+ * with a LIMIT-ed subquery on a distributed table is one Citus does not plan.
+ */
+function citusStepSql(s: PurgeStep, limit: string): string {
+  const plain = stepSql(s, '$3').replace(/public\.(\w+)/g, '{$1}').replace(/\bp_tenant\b/g, '$1').replace(/\bp_user\b/g, '$2');
+  return `EXECUTE app.citus_sql($step$${plain}$step$, p_tenant) USING p_tenant, p_user, ${limit}`;
+}
+
 function stepSql(s: PurgeStep, limit: string): string {
   const victims = `SELECT tableoid, ctid FROM public.${s.table} WHERE ${s.where} LIMIT ${limit}`;
   const target = `(tableoid, ctid) IN (${victims})`;
@@ -208,6 +218,81 @@ const LOCK_REQUEST = `  SELECT * INTO r FROM public.deletion_requests d WHERE d.
   IF NOT FOUND THEN
     RAISE EXCEPTION 'deletion request % not found', p_request USING ERRCODE = '${SQLSTATE.notFound}';
   END IF;`;
+
+/** app.gdpr_purge_step, with each step's statement made by `step` (this node's or Citus'). */
+export function purgeStepFunction(step: (s: PurgeStep, limit: string) => string = stepSql): string {
+  const user = userPurgeSteps();
+  const tenant = tenantPurgeSteps();
+  return `CREATE OR REPLACE FUNCTION app.gdpr_purge_step(p_tenant uuid, p_request uuid, p_limit integer) RETURNS jsonb
+  LANGUAGE plpgsql ${DEFINER}
+AS $fn$
+DECLARE
+  r record;
+  p_user uuid;
+  k text;
+  n bigint;
+  v_step integer;
+  steps integer;
+  v_progress jsonb;
+  finished boolean := false;
+  -- a value, not now() inside CASE / coalesce (which Citus refuses in a distributed UPDATE)
+  v_now timestamptz := now();
+BEGIN
+  IF p_limit IS NULL OR p_limit < 1 OR p_limit > 100000 THEN
+    RAISE EXCEPTION 'batch size must be between 1 and 100000' USING ERRCODE = '22023';
+  END IF;
+${LOCK_REQUEST}
+  IF r.status = 'completed' THEN
+    RETURN jsonb_build_object('done', true, 'step', null, 'key', null, 'rows', 0);
+  END IF;
+  IF r.status NOT IN ('dry_run', 'running') THEN
+    RAISE EXCEPTION 'deletion request % is %: run the dry run first', p_request, r.status
+      USING ERRCODE = '${SQLSTATE.invalidTransition}';
+  END IF;
+  -- the only place history may be deleted; off again before returning
+  PERFORM set_config('app.history_purge', 'on', true);
+  p_user := r.user_id;
+  v_step := coalesce((r.progress ->> 'step')::integer, 0);
+  steps := CASE WHEN r.scope = 'user' THEN ${user.length} ELSE ${tenant.length} END;
+  IF r.scope = 'user' THEN
+    CASE v_step
+${branches(user, (s) => `${step(s, 'p_limit')};`)}
+    END CASE;
+  ELSE
+    CASE v_step
+${branches(tenant, (s) => `${step(s, 'p_limit')};`)}
+    END CASE;
+  END IF;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  v_progress := jsonb_set(r.progress, '{rows}',
+    coalesce(r.progress -> 'rows', '{}'::jsonb) || jsonb_build_object(k, coalesce((r.progress -> 'rows' ->> k)::bigint, 0) + n));
+  IF n < p_limit THEN
+    v_step := v_step + 1;
+  END IF;
+  v_progress := v_progress || jsonb_build_object('step', v_step, 'batches', coalesce((r.progress ->> 'batches')::integer, 0) + 1);
+  finished := v_step >= steps;
+  UPDATE public.deletion_requests d
+     SET status = CASE WHEN finished THEN 'completed'::public.job_status ELSE 'running'::public.job_status END,
+         progress = v_progress,
+         completed_at = CASE WHEN finished THEN v_now END
+   WHERE d.tenant_id = p_tenant AND d.id = p_request;
+  IF finished THEN
+    IF r.scope = 'tenant' THEN
+      UPDATE public.tenants t SET status = 'deleted', deleted_at = coalesce(t.deleted_at, v_now) WHERE t.id = p_tenant;
+    END IF;
+    -- the tombstone: what was erased, never who
+    INSERT INTO public.audit_logs (tenant_id, actor_id, action, table_name, record_id, new_data)
+    VALUES (p_tenant, app.current_user_id(), 'gdpr.purge', 'deletion_requests', p_request::text,
+            jsonb_build_object('scope', r.scope, 'rows', v_progress -> 'rows', 'batches', v_progress -> 'batches'));
+  END IF;
+  PERFORM set_config('app.history_purge', 'off', true);
+  RETURN jsonb_build_object('done', finished, 'step', v_step - CASE WHEN n < p_limit THEN 1 ELSE 0 END, 'key', k, 'rows', n);
+END
+$fn$`;
+}
+
+/** gdpr_purge_step as it runs on Citus (installed by app.distribute()). */
+export const citusPurgeStepFunction = () => purgeStepFunction(citusStepSql);
 
 export function purgeStatements(): string[] {
   const user = userPurgeSteps();
@@ -254,70 +339,7 @@ ${branches(tenant, (s) => `n := (${countSql(s)});`)}
 END
 $fn$`,
     // ---------------------------------------------------------------- one batch
-    `CREATE OR REPLACE FUNCTION app.gdpr_purge_step(p_tenant uuid, p_request uuid, p_limit integer) RETURNS jsonb
-  LANGUAGE plpgsql ${DEFINER}
-AS $fn$
-DECLARE
-  r record;
-  p_user uuid;
-  k text;
-  n bigint;
-  v_step integer;
-  steps integer;
-  v_progress jsonb;
-  finished boolean := false;
-BEGIN
-  IF p_limit IS NULL OR p_limit < 1 OR p_limit > 100000 THEN
-    RAISE EXCEPTION 'batch size must be between 1 and 100000' USING ERRCODE = '22023';
-  END IF;
-${LOCK_REQUEST}
-  IF r.status = 'completed' THEN
-    RETURN jsonb_build_object('done', true, 'step', null, 'key', null, 'rows', 0);
-  END IF;
-  IF r.status NOT IN ('dry_run', 'running') THEN
-    RAISE EXCEPTION 'deletion request % is %: run the dry run first', p_request, r.status
-      USING ERRCODE = '${SQLSTATE.invalidTransition}';
-  END IF;
-  -- the only place history may be deleted; off again before returning
-  PERFORM set_config('app.history_purge', 'on', true);
-  p_user := r.user_id;
-  v_step := coalesce((r.progress ->> 'step')::integer, 0);
-  steps := CASE WHEN r.scope = 'user' THEN ${user.length} ELSE ${tenant.length} END;
-  IF r.scope = 'user' THEN
-    CASE v_step
-${branches(user, (s) => `${stepSql(s, 'p_limit')};`)}
-    END CASE;
-  ELSE
-    CASE v_step
-${branches(tenant, (s) => `${stepSql(s, 'p_limit')};`)}
-    END CASE;
-  END IF;
-  GET DIAGNOSTICS n = ROW_COUNT;
-  v_progress := jsonb_set(r.progress, '{rows}',
-    coalesce(r.progress -> 'rows', '{}'::jsonb) || jsonb_build_object(k, coalesce((r.progress -> 'rows' ->> k)::bigint, 0) + n));
-  IF n < p_limit THEN
-    v_step := v_step + 1;
-  END IF;
-  v_progress := v_progress || jsonb_build_object('step', v_step, 'batches', coalesce((r.progress ->> 'batches')::integer, 0) + 1);
-  finished := v_step >= steps;
-  UPDATE public.deletion_requests d
-     SET status = CASE WHEN finished THEN 'completed'::public.job_status ELSE 'running'::public.job_status END,
-         progress = v_progress,
-         completed_at = CASE WHEN finished THEN now() END
-   WHERE d.tenant_id = p_tenant AND d.id = p_request;
-  IF finished THEN
-    IF r.scope = 'tenant' THEN
-      UPDATE public.tenants t SET status = 'deleted', deleted_at = coalesce(t.deleted_at, now()) WHERE t.id = p_tenant;
-    END IF;
-    -- the tombstone: what was erased, never who
-    INSERT INTO public.audit_logs (tenant_id, actor_id, action, table_name, record_id, new_data)
-    VALUES (p_tenant, app.current_user_id(), 'gdpr.purge', 'deletion_requests', p_request::text,
-            jsonb_build_object('scope', r.scope, 'rows', v_progress -> 'rows', 'batches', v_progress -> 'batches'));
-  END IF;
-  PERFORM set_config('app.history_purge', 'off', true);
-  RETURN jsonb_build_object('done', finished, 'step', v_step - CASE WHEN n < p_limit THEN 1 ELSE 0 END, 'key', k, 'rows', n);
-END
-$fn$`,
+    purgeStepFunction(stepSql),
     ...retentionStatements(),
     ...[
       'app.gdpr_dry_run(uuid, uuid)',

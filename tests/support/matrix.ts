@@ -73,14 +73,14 @@ class Undo extends Error {
 }
 
 /** Runs `stmt` in a savepoint that is always rolled back; returns its rows or its SQLSTATE. */
-async function attempt(tx: AppTransaction, stmt: SQL): Promise<{ rows: unknown[] } | { code: string }> {
+async function attempt(tx: AppTransaction, stmt: SQL): Promise<{ rows: unknown[] } | { code: string; message?: string }> {
   try {
     await tx.transaction(async (sp) => {
       throw new Undo(rowsOf(await sp.execute(stmt)));
     });
   } catch (err) {
     if (err instanceof Undo) return { rows: err.rows };
-    return { code: pgError(err)?.code ?? 'unknown' };
+    return { code: pgError(err)?.code ?? 'unknown', message: pgError(err)?.message };
   }
   throw new Error('unreachable');
 }
@@ -132,7 +132,11 @@ export async function leakMatrix(db: AnyPgDatabase, w: World, { keys, fixtures }
             const cols = sql.join(insertable.map(ident), sql`, `);
             const statements: Record<Command, SQL> = {
               select: sql`select count(*)::int as n from ${ident(table)} where ${whereKeys(k)}`,
-              insert: sql`insert into ${ident(table)} (${cols}) select ${cols} from jsonb_populate_record(null::${ident(table)}, ${JSON.stringify(fixture)}::jsonb)`,
+              // VALUES, not INSERT … SELECT: Citus runs the latter through COPY, which RLS refuses
+              insert: sql`insert into ${ident(table)} (${cols}) values (${sql.join(
+                insertable.map((c) => sql`(jsonb_populate_record(null::${ident(table)}, ${JSON.stringify(fixture)}::jsonb)).${ident(c)}`),
+                sql`, `,
+              )})`,
               update: sql`update ${ident(table)} set ${ident(setCol)} = ${ident(setCol)} where ${whereKeys(k)} returning 1`,
               delete: sql`delete from ${ident(table)} where ${whereKeys(k)} returning 1`,
             };
@@ -148,7 +152,7 @@ export async function leakMatrix(db: AnyPgDatabase, w: World, { keys, fixtures }
               checked++;
               if (allowed !== expected) {
                 mismatches.push(
-                  `${table} / ${actor.name} / ${command}: expected ${expected ? 'allow' : 'deny'}, got ${allowed ? 'allow' : 'deny'}${'code' in res ? ` (${res.code})` : ''}`,
+                  `${table} / ${actor.name} / ${command}: expected ${expected ? 'allow' : 'deny'}, got ${allowed ? 'allow' : 'deny'}${'code' in res ? ` (${res.code}${res.code === '0A000' ? `: ${res.message}` : ''})` : ''}`,
                 );
               }
             }
