@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withActor, withService } from '../src/actor.js';
 import { createDb, migrate, type Db } from '../src/db.js';
 import { distribute } from '../src/jobs/citus.js';
-import { deletionDryRun, executeDeletion } from '../src/jobs/compliance.js';
+import { deletionDryRun, ensurePartitions, executeDeletion, listPartitions, runRetention } from '../src/jobs/compliance.js';
 import { maintainSearchIndexes } from '../src/jobs/searchIndexes.js';
 import { requestDeletion } from '../src/queries/compliance.js';
 import { appendMessage, createSession, listMessages } from '../src/queries/conversations.js';
@@ -256,5 +256,24 @@ describe.skipIf(!CITUS_URL)(`Citus (${CITUS_URL ? 'coordinator from CITUS_URL' :
       ),
     );
     expect(Number(left[0]!.n)).toBe(0);
+  });
+
+  it('keeps partitions and retention: new monthly partitions distributed like their parents, expired rows deleted per tenant', async () => {
+    const before = (await listPartitions(db)).length;
+    expect(await ensurePartitions(db, { monthsAhead: 6 })).toBeGreaterThan(0);
+    const parts = await listPartitions(db);
+    expect(parts.length).toBeGreaterThan(before);
+    const undistributed = await raw`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
+                                      where not exists (select 1 from pg_dist_partition d where d.logicalrelid = c.oid)
+                                        and i.inhparent in ('public.audit_logs'::regclass, 'public.chat_messages'::regclass, 'public.usage_events'::regclass)`;
+    expect(undistributed).toEqual([]);
+    // a tenant keeping 30 days: its usage event of 400 days ago goes, the other tenant's stays
+    await raw`update tenants set retention_days = 30 where id = ${w2.tenantA}`;
+    for (const t of [w.tenantA, w2.tenantA])
+      await raw`insert into usage_events (tenant_id, kind, occurred_at, requests) values (${t}, 'request', now() - interval '400 days', 1)`;
+    const out = await runRetention(db, { batchSize: 100 });
+    expect(out.jobs.map((j) => j.tenantId)).toEqual([w2.tenantA]);
+    const left = await raw<{ tenant_id: string }[]>`select tenant_id from usage_events where occurred_at < now() - interval '300 days'`;
+    expect(left.map((r) => r.tenant_id)).toEqual([w.tenantA]);
   });
 });

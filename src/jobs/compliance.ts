@@ -12,6 +12,7 @@ import { retentionJobs, type RetentionJob } from '../schema/compliance.js';
 import { auditLogs } from '../schema/partitioned.js';
 import { mapErrors } from '../queries/errors.js';
 import { id, parse, rows } from '../queries/util.js';
+import { settingsOf } from '../settings.js';
 export interface PurgeReport {
   steps: { step: number; key: string; rows: number }[];
   total: number;
@@ -198,6 +199,23 @@ export const ensurePartitionsParams = z.strictObject({
  */
 export async function ensurePartitions(db: Db, params: z.input<typeof ensurePartitionsParams> = {}): Promise<number> {
   const p = parse(ensurePartitionsParams, params, 'partition maintenance');
+  if (settingsOf(db).citus) {
+    // Citus (docs/scale-out.md): partition DDL on distributed tables one shard at a time
+    // (in parallel it deadlocks with itself), their triggers allowed, as the connection's own
+    // role (the table owner: a definer's DDL reaches the shards as the session's role)
+    return mapErrors(() =>
+      db.transaction(async (tx) => {
+        await tx.execute(
+          sql`select set_config('citus.multi_shard_modify_mode', 'sequential', true), set_config('citus.enable_unsafe_triggers', 'on', true)`,
+        );
+        const [r] = await rows<{ n: number }>(
+          tx,
+          sql`select app.ensure_partitions(${p.monthsAhead}::integer, ${p.fromMonth ?? null}::date) as n`,
+        );
+        return Number(r!.n);
+      }),
+    );
+  }
   return mapErrors(() =>
     withService(db, async (tx) => {
       const [r] = await rows<{ n: number }>(

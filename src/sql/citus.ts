@@ -18,7 +18,7 @@
 import { DEFAULT_ROLES } from '../rls/roles.js';
 import { actorSnapshotFunction, citusHelperVariants, citusTriggerVariants } from './citus-variants.js';
 import { DEFINER } from './functions.js';
-import { citusPurgeStepFunction } from './purge.js';
+import { citusPurgeStepFunction, retentionBatchFunction } from './purge.js';
 
 /** Tables replicated to every node besides those without a tenant column: the tenant directory. */
 export const CITUS_REFERENCE_TABLES = ['tenants', 'tenant_memberships'] as const;
@@ -84,7 +84,7 @@ DECLARE
   c text;
   initplan constant text := '\\( SELECT (app\\.\\w+\\([^()]*\\)) AS \\w+\\)';
   reference constant text[] := ARRAY[${reference.map((t) => `'${t}'`).join(', ')}];
-  variants constant text[] := ARRAY[${[...citusHelperVariants(), ...citusTriggerVariants(), citusPurgeStepFunction()].map((v, i) => `$v${i}$${v}$v${i}$`).join(',\n    ')}];
+  variants constant text[] := ARRAY[${[...citusHelperVariants(), ...citusTriggerVariants(), citusPurgeStepFunction(), retentionBatchFunction(true)].map((v, i) => `$v${i}$${v}$v${i}$`).join(',\n    ')}];
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
     RAISE EXCEPTION 'app.distribute() needs a Citus coordinator: the citus extension is not installed here'

@@ -357,20 +357,25 @@ $fn$`,
  * that has rows in it (a tenant without retention keeps a partition alive). Only past months are ever dropped, never the window
  * `app.ensure_partitions` guarantees.
  */
-function retentionStatements(): string[] {
-  const tables = PARTITIONED_TABLES.map((p) => p.table);
-  const batch = PARTITIONED_TABLES.map(
-    (p) => `  DELETE FROM public.${p.table} WHERE (tableoid, ctid) IN (
-    SELECT tableoid, ctid FROM public.${p.table} WHERE tenant_id = p_tenant AND ${p.column} < ${
-      p.table === 'audit_logs'
-        ? `least(p_cutoff, now() - make_interval(days => ${AUDIT_RETENTION_FLOOR_DAYS}))`
-        : 'p_cutoff'
-    } LIMIT p_limit);
+/**
+ * app.retention_purge_batch; on Citus (`citus`, installed by app.distribute()) each DELETE runs
+ * over this node's shards (the function runs on the node of its tenant), as gdpr_purge_step.
+ */
+export function retentionBatchFunction(citus = false): string {
+  const batch = PARTITIONED_TABLES.map((p) => {
+    const cutoff =
+      p.table === 'audit_logs' ? `least(p_cutoff, now() - make_interval(days => ${AUDIT_RETENTION_FLOOR_DAYS}))` : 'p_cutoff';
+    const del = citus
+      ? `  EXECUTE app.citus_sql($step$DELETE FROM {${p.table}} WHERE (tableoid, ctid) IN (
+    SELECT tableoid, ctid FROM {${p.table}} WHERE tenant_id = $1 AND ${p.column} < $2 LIMIT $3)$step$, p_tenant)
+    USING p_tenant, ${cutoff}, p_limit;`
+      : `  DELETE FROM public.${p.table} WHERE (tableoid, ctid) IN (
+    SELECT tableoid, ctid FROM public.${p.table} WHERE tenant_id = p_tenant AND ${p.column} < ${cutoff} LIMIT p_limit);`;
+    return `${del}
   GET DIAGNOSTICS n = ROW_COUNT;
-  out := out || jsonb_build_object('${p.table}', n);`,
-  );
-  return [
-    `CREATE OR REPLACE FUNCTION app.retention_purge_batch(p_tenant uuid, p_cutoff timestamptz, p_limit integer) RETURNS jsonb
+  out := out || jsonb_build_object('${p.table}', n);`;
+  });
+  return `CREATE OR REPLACE FUNCTION app.retention_purge_batch(p_tenant uuid, p_cutoff timestamptz, p_limit integer) RETURNS jsonb
   LANGUAGE plpgsql ${DEFINER}
 AS $fn$
 DECLARE
@@ -385,7 +390,13 @@ ${batch.join('\n')}
   PERFORM set_config('app.history_purge', 'off', true);
   RETURN out;
 END
-$fn$`,
+$fn$`;
+}
+
+function retentionStatements(): string[] {
+  const tables = PARTITIONED_TABLES.map((p) => p.table);
+  return [
+    retentionBatchFunction(),
     `CREATE OR REPLACE FUNCTION app.drop_expired_partitions(p_now timestamptz DEFAULT now()) RETURNS text[]
   LANGUAGE plpgsql ${DEFINER}
 AS $fn$
