@@ -392,15 +392,20 @@ const exactMaxRows = (tx: DbOrTx, dims: number) => scaledRows(settingsOf(tx).sea
  * neighbourhood, where an index walk never goes — measured, bench P9).
  */
 async function scopeRows(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, bound: number): Promise<number> {
-  const key = `${p.tenantId}:${p.modelId}:${JSON.stringify(p.filters)}:${bound}`;
-  const cache = settingsOf(tx).caches.scopes;
-  const hit = cache.get(key);
-  if (hit && fresh(tx, hit.at)) return hit.rows;
-  const [r] = await rows<{ n: number }>(
+  return cachedCount(
     tx,
+    `${p.tenantId}:${p.modelId}:${JSON.stringify(p.filters)}:${bound}`,
     sql`select count(*)::int as n from (select 1 from chunks where ${filterSql({ ...p, maxDistance: undefined }, sql`0`)}
         limit ${bound + 1}) s`,
   );
+}
+
+/** A count by `query` (one row, column n), reused under `key` for search.scopeTtlSeconds. */
+async function cachedCount(tx: DbOrTx, key: string, query: SQL): Promise<number> {
+  const cache = settingsOf(tx).caches.scopes;
+  const hit = cache.get(key);
+  if (hit && fresh(tx, hit.at)) return hit.rows;
+  const [r] = await rows<{ n: number }>(tx, query);
   if (cache.size >= 10_000) cache.clear();
   cache.set(key, { rows: r!.n, at: Date.now() });
   return r!.n;
@@ -488,15 +493,15 @@ const candidatesCall = (
 
 /** How many candidates the indexable filters select, counted up to `bound + 1` (cached like scopes). */
 async function candidateRows(tx: DbOrTx, p: z.output<typeof searchSimilarParams>, ix: IndexableFilters, bound: number): Promise<number> {
-  const key = `candidates:${p.tenantId}:${p.modelId}:${JSON.stringify(ix)}:${bound}`;
-  const cache = settingsOf(tx).caches.scopes;
-  const hit = cache.get(key);
-  if (hit && fresh(tx, hit.at)) return hit.rows;
-  const [r] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from ${candidatesCall(p, ix, bound + 1)}`);
-  if (cache.size >= 10_000) cache.clear();
-  cache.set(key, { rows: r!.n, at: Date.now() });
-  return r!.n;
+  return cachedCount(
+    tx,
+    `candidates:${p.tenantId}:${p.modelId}:${JSON.stringify(ix)}:${bound}`,
+    sql`select count(*)::int as n from ${candidatesCall(p, ix, bound + 1)}`,
+  );
 }
+
+/** Candidates an index plan (or the nearest-candidates pass) reads for `limit` results. */
+const candidatesFor = (limit: number, overfetch: number) => Math.max(limit * overfetch, 40);
 
 /**
  * An index plan: candidates from an index in its own order, re-ranked by exact cosine distance.
@@ -519,7 +524,7 @@ function indexQuery(
   const cast = sql.raw(`vector(${dims})`);
   const distance = sql`(embedding::${cast} <=> ${q}::${cast})`;
   const order = plan === 'ivf' ? sql`${sql.raw(unitExpr(dims))} <-> (l2_normalize(${q}::${cast})::${cast})` : distance;
-  const candidates = Math.max(limit * overfetch, 40);
+  const candidates = candidatesFor(limit, overfetch);
   return sql`select * from (
                select ${HIT_COLUMNS}, ${distance} as distance from chunks
                where dims = ${sql.raw(String(dims))} and ${filterSql(p, distance, plan === 'ivf')}
@@ -630,7 +635,7 @@ async function runSearch(
     // the nearest candidates first: if at least `limit` of them pass every filter, they are
     // the answer (a passing row outside them is farther than all of them, ties by id);
     // otherwise all the candidates, searched exactly
-    const want = Math.max(limit * tuning.hnswOverfetch, 40);
+    const want = candidatesFor(limit, tuning.hnswOverfetch);
     const hits = (await rows<Record<string, unknown>>(tx, exactQuery(p, limit, candidates.near(want)))).map(toHit);
     if (hits.length >= limit || candidates.count <= want) return { plan, hits };
     return { plan, hits: (await rows<Record<string, unknown>>(tx, exactQuery(p, limit, candidates.all))).map(toHit) };
@@ -692,7 +697,7 @@ export async function explainSearch(
     const explain = () =>
       rows<Record<string, string>>(
         tx,
-        sql`explain ${plan === 'exact' ? exactQuery(p, p.k, candidates?.near(Math.max(p.k * over, 40))) : indexQuery(plan, p, dims, p.k, over)}`,
+        sql`explain ${plan === 'exact' ? exactQuery(p, p.k, candidates?.near(candidatesFor(p.k, over))) : indexQuery(plan, p, dims, p.k, over)}`,
       );
     const lines = plan === 'ivf' ? await underIvfSettings(tx, explain) : await explain();
     const [iter] = await rows<{ v: string }>(tx, sql`select current_setting('hnsw.iterative_scan') as v`);
